@@ -1,0 +1,59 @@
+# Inhabithon: `make run` to try it, `make test` to test it. Nothing else needed.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/inhabithon_test
+PYTEST_ARGS ?=
+
+.PHONY: run test test-sqlite test-postgres install install-dev translations browser lint bench clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+translations: install
+	@if ls inhabithon/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(VENV)/bin/pybabel compile --use-fuzzy -q -d inhabithon/translations; fi
+
+run: install translations
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Debian's Chromium for the browser tests; never a downloaded browser build.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; fi
+
+test: install-dev translations browser test-sqlite test-postgres
+
+test-sqlite: install-dev translations
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# On PostgreSQL too whenever it answers; in CI it must.
+test-postgres: install-dev translations
+	@if $(PY) -c "import psycopg; psycopg.connect('host=127.0.0.1 port=5432 user=postgres dbname=postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS); \
+	elif [ "$$CI" = "true" ]; then echo "PostgreSQL is not reachable at 127.0.0.1:5432; CI needs it." >&2; exit 1; \
+	else echo "*** PostgreSQL not reachable at 127.0.0.1:5432: ran the suite on SQLite only. ***"; fi
+
+lint: install-dev
+	$(VENV)/bin/ruff check inhabithon tests bench app.py
+	$(VENV)/bin/mypy inhabithon
+
+bench: install-dev
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,5 @@
+"""The WSGI entry point: ``flask --app app run`` or ``gunicorn app:app``."""
+
+from inhabithon import create_app
+
+app = create_app()

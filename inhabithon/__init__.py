@@ -1,0 +1,118 @@
+"""Inhabithon: a co-design platform for cities."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, g
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from inhabithon import errors, security
+from inhabithon.config import ROOT, load_config
+from inhabithon.db import db as database
+from inhabithon.extensions import babel, csrf, limiter, login_manager
+from inhabithon.i18n import CONTENT_LANGUAGES, LANGUAGE_NAMES, select_locale, text_direction
+from inhabithon.markdown import safe_html
+
+log = logging.getLogger(__name__)
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application; ``overrides`` replace settings (tests use it)."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(load_config(overrides))
+
+    database.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    _init_login(app)
+    errors.init_app(app)
+    security.init_app(app)
+    _init_transactions(app)
+    _init_templates(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from inhabithon.accounts.services import load_session_user
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to continue.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_session_user)
+
+
+def _init_transactions(app: Flask) -> None:
+    """One transaction per request: commit after success, roll back otherwise."""
+
+    @app.after_request
+    def _commit(response: Response) -> Response:
+        session = g.get("db_session")
+        if session is None:
+            return response
+        if response.status_code >= 400:
+            session.rollback()
+            return response
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            log.warning("commit refused by a constraint", exc_info=True)
+            return errors.render_error(409)  # type: ignore[return-value]
+        except OperationalError:
+            session.rollback()
+            log.exception("commit failed")
+            return errors.render_error(503)  # type: ignore[return-value]
+        return response
+
+
+def _init_templates(app: Flask) -> None:
+    from inhabithon import permissions
+
+    app.jinja_env.filters["html"] = safe_html
+    app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(v, fmt) if v else ""
+    app.jinja_env.filters["date"] = lambda v, fmt="long": format_date(v, fmt) if v else ""
+    app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.globals.update(permissions.TEMPLATE_PREDICATES)
+    app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    app.jinja_env.globals["CONTENT_LANGUAGES"] = CONTENT_LANGUAGES
+
+    @app.context_processor
+    def _locale() -> dict[str, Any]:
+        locale = str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
+        return {"current_locale": locale, "text_direction": text_direction(locale)}
+
+
+def _register_blueprints(app: Flask) -> None:
+    from inhabithon.accounts import bp as accounts_bp
+    from inhabithon.admin import bp as admin_bp
+    from inhabithon.challenges import bp as challenges_bp
+    from inhabithon.comments import bp as comments_bp
+    from inhabithon.events import bp as events_bp
+    from inhabithon.ideas import bp as ideas_bp
+    from inhabithon.main import bp as main_bp
+    from inhabithon.votes import bp as votes_bp
+
+    for bp in (main_bp, accounts_bp, events_bp, challenges_bp, ideas_bp, comments_bp, votes_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def _register_commands(app: Flask) -> None:
+    from inhabithon.accounts.cli import users_cli
+    from inhabithon.demo import demo_cli
+    from inhabithon.migrate import db_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(db_cli)

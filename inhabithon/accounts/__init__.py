@@ -1,0 +1,3 @@
+from inhabithon.accounts.views import bp
+
+__all__ = ["bp"]

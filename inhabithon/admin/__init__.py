@@ -1,0 +1,3 @@
+from inhabithon.admin.views import bp
+
+__all__ = ["bp"]

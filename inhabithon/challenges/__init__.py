@@ -1,0 +1,3 @@
+from inhabithon.challenges.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,3 @@
+from inhabithon.comments.views import bp
+
+__all__ = ["bp"]

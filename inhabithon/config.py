@@ -1,0 +1,72 @@
+"""Configuration from environment variables, with safe development defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+LANGUAGES = ("sv", "en", "ar")  # interface languages; sv is the default
+RTL_LANGUAGES = frozenset({"ar"})
+
+
+class ConfigError(RuntimeError):
+    """A required setting is missing or unsafe."""
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the Flask config dict: defaults, then environment, then overrides."""
+    env = os.environ.get("INHABITHON_ENV", "development")
+    config: dict[str, Any] = {
+        "ENV_NAME": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "DATABASE_URL": os.environ.get("DATABASE_URL"),
+        "REDIS_URL": os.environ.get("REDIS_URL"),
+        "BABEL_DEFAULT_LOCALE": "sv",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Europe/Stockholm"),
+        "LANGUAGES": LANGUAGES,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _env_bool("SECURE_COOKIES", env == "production"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _env_bool("SECURE_COOKIES", env == "production"),
+        "HSTS": _env_bool("HSTS", env == "production"),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "MAX_CONTENT_LENGTH": 1 * 1024 * 1024,
+        "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "IDEAS_PER_PAGE": 20,
+        "DEFAULT_VOTE_BUDGET": 3,
+    }
+    if overrides:
+        config.update(overrides)
+
+    if env == "production":
+        missing = [k for k in ("SECRET_KEY", "DATABASE_URL") if not config.get(k)]
+        if missing:
+            raise ConfigError(
+                "Inhabithon refuses to start in production without "
+                + ", ".join(missing)
+                + ". Set them as environment variables (see README.md, 'Configuration')."
+            )
+        if len(config["SECRET_KEY"]) < 32:
+            raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
+    if not config.get("SECRET_KEY"):
+        # Development only: a fixed, obviously unsafe key so sessions survive restarts.
+        config["SECRET_KEY"] = "dev-only-not-secret-change-me-in-production"
+    if not config.get("DATABASE_URL"):
+        INSTANCE.mkdir(exist_ok=True)
+        config["DATABASE_URL"] = f"sqlite:///{INSTANCE / 'inhabithon.sqlite3'}"
+    config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
+    return config

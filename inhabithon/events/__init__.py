@@ -1,0 +1,3 @@
+from inhabithon.events.views import bp
+
+__all__ = ["bp"]

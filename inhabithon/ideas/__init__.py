@@ -1,0 +1,3 @@
+from inhabithon.ideas.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,13 @@
+from flask import Blueprint, abort
+
+bp = Blueprint("ideas", __name__)
+
+
+@bp.get("/ideas/<int:idea_id>")
+def detail(idea_id: int):  # noqa: ANN201
+    abort(404)
+
+
+@bp.get("/my/ideas")
+def mine():  # noqa: ANN201
+    abort(404)

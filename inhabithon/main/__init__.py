@@ -1,0 +1,3 @@
+from inhabithon.main.views import bp
+
+__all__ = ["bp"]

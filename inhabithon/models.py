@@ -1,0 +1,17 @@
+"""Every domain's models, imported in one place so the metadata is complete
+(for Alembic and for tests)."""
+
+from inhabithon.accounts.models import Role, User, UserRole
+from inhabithon.audit.models import AuditEntry
+from inhabithon.challenges.models import Challenge, Phase
+from inhabithon.comments.models import Comment, CommentStatus
+from inhabithon.db import Base
+from inhabithon.events.models import Event
+from inhabithon.ideas.models import AuthorDisplay, Idea, IdeaMember, IdeaStatus, MemberStatus, Origin
+from inhabithon.votes.models import Ballot, Vote
+
+__all__ = [
+    "AuditEntry", "AuthorDisplay", "Ballot", "Base", "Challenge", "Comment", "CommentStatus",
+    "Event", "Idea", "IdeaMember", "IdeaStatus", "MemberStatus", "Origin", "Phase", "Role",
+    "User", "UserRole", "Vote",
+]  # fmt: skip

@@ -1,0 +1,156 @@
+"""Who may do what: every authorization decision, written once.
+
+Predicates take the current user (possibly anonymous) and the object, answer
+True or False, and are used by views (through ``require`` and the load helpers)
+and by templates (to show a button) alike. *When* something is allowed (the
+challenge's phase) is a rule of the domain and lives in the services.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from flask import abort, current_app
+from flask_login import current_user
+
+from inhabithon.accounts.models import Role, User
+from inhabithon.challenges.models import Challenge
+from inhabithon.comments.models import Comment, CommentStatus
+from inhabithon.db import Base, db
+from inhabithon.ideas.models import Idea, IdeaStatus
+
+M = TypeVar("M", bound=Base)
+
+
+def _user(user: Any) -> User | None:
+    """The account behind ``user``, or None for visitors and suspended users."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if not user.is_active:
+        return None
+    return user  # type: ignore[no-any-return]
+
+
+def has_role(user: Any, role: Role) -> bool:
+    u = _user(user)
+    return u is not None and u.has_role(role)
+
+
+def is_admin(user: Any) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
+def is_official(user: Any) -> bool:
+    """Officials run events; admins can do whatever officials can."""
+    return has_role(user, Role.OFFICIAL) or is_admin(user)
+
+
+# --- events and challenges -------------------------------------------------
+
+
+def can_manage_events(user: Any) -> bool:
+    return is_official(user)
+
+
+def can_view_challenge(user: Any, challenge: Challenge) -> bool:
+    return challenge.is_published or is_official(user)
+
+
+# --- ideas -----------------------------------------------------------------
+
+
+def is_idea_owner(user: Any, idea: Idea) -> bool:
+    u = _user(user)
+    return u is not None and idea.author_id == u.id
+
+
+def is_team_member(user: Any, idea: Idea) -> bool:
+    u = _user(user)
+    return u is not None and u.id in idea.member_ids()
+
+
+def can_view_idea(user: Any, idea: Idea) -> bool:
+    if not can_view_challenge(user, idea.challenge):
+        return False
+    if idea.status is IdeaStatus.PUBLISHED:
+        return True
+    return is_idea_owner(user, idea) or is_official(user)
+
+
+def can_submit_idea(user: Any, challenge: Challenge) -> bool:
+    return _user(user) is not None and can_view_challenge(user, challenge)
+
+
+def can_edit_idea(user: Any, idea: Idea) -> bool:
+    return is_idea_owner(user, idea)
+
+
+def can_manage_team(user: Any, idea: Idea) -> bool:
+    return is_idea_owner(user, idea)
+
+
+def can_see_author(user: Any, anonymous_content: Any) -> bool:
+    """Whether ``user`` may see who wrote content marked anonymous: admins only."""
+    return is_admin(user)
+
+
+# --- votes and comments ----------------------------------------------------
+
+
+def can_vote(user: Any, idea: Idea) -> bool:
+    """Residents vote on ideas that are not their own team's."""
+    return _user(user) is not None and not is_team_member(user, idea) and not is_idea_owner(
+        user, idea
+    )
+
+
+def can_comment(user: Any, idea: Idea) -> bool:
+    return _user(user) is not None and can_view_idea(user, idea)
+
+
+def can_delete_comment(user: Any, comment: Comment) -> bool:
+    u = _user(user)
+    if u is None or comment.status is CommentStatus.DELETED:
+        return False
+    return comment.author_id == u.id or is_official(user)
+
+
+# --- administration ----------------------------------------------------------
+
+
+def can_manage_roles(user: Any) -> bool:
+    return is_admin(user)
+
+
+# --- helpers for views -------------------------------------------------------
+
+
+def require(allowed: bool) -> None:
+    """Abort with 401 for visitors (via login) and 403 for everyone else."""
+    if allowed:
+        return
+    if not getattr(current_user, "is_authenticated", False):
+        abort(current_app.login_manager.unauthorized())  # type: ignore[attr-defined]
+    abort(403)
+
+
+def get_or_404(model: type[M], ident: Any) -> M:
+    obj = db.session.get(model, ident)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def load_idea(idea_id: int) -> Idea:
+    """An idea the current user may see, else 404 (hidden ideas do not exist to others)."""
+    idea = get_or_404(Idea, idea_id)
+    if not can_view_idea(current_user, idea):
+        abort(404)
+    return idea
+
+
+TEMPLATE_PREDICATES = {
+    name: obj
+    for name, obj in list(globals().items())
+    if name.startswith(("can_", "is_")) and callable(obj)
+}

@@ -1,0 +1,3 @@
+from inhabithon.votes.views import bp
+
+__all__ = ["bp"]
