@@ -20,7 +20,7 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "heads") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
@@ -29,7 +29,7 @@ def downgrade(url: str, revision: str) -> None:
 
 
 @db_cli.command("upgrade")
-@click.argument("revision", default="head")
+@click.argument("revision", default="heads")
 def upgrade_cmd(revision: str) -> None:
     """Apply migrations up to REVISION (default: the newest)."""
     upgrade(current_app.config["DATABASE_URL"], revision)
