@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 
 from inhabithon.config import RTL_LANGUAGES
@@ -27,6 +27,8 @@ CONTENT_LANGUAGES = {
 def select_locale() -> str:
     """Profile first, then the visitor's cookie, then the browser, then Swedish."""
     languages: tuple[str, ...] = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands: messages in the default language
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     user_locale = getattr(current_user, "locale", None) if current_user else None
     if user_locale in languages:
         return str(user_locale)
