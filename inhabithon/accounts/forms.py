@@ -11,6 +11,10 @@ from inhabithon.accounts.services import MIN_PASSWORD_LENGTH
 from inhabithon.i18n import LANGUAGE_NAMES
 
 
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
 def _language_choices() -> list[tuple[str, str]]:
     return list(LANGUAGE_NAMES.items())
 
@@ -18,6 +22,7 @@ def _language_choices() -> list[tuple[str, str]]:
 class RegisterForm(FlaskForm):
     email = EmailField(
         _l("E-mail address"),
+        filters=[_strip],
         validators=[
             DataRequired(_l("Enter your e-mail address.")),
             Email(_l("Enter a valid e-mail address, like name@example.org."), check_deliverability=False),
@@ -26,6 +31,7 @@ class RegisterForm(FlaskForm):
     )
     display_name = StringField(
         _l("Display name"),
+        filters=[_strip],
         description=_l("Shown with your ideas and comments, unless you choose to be anonymous."),
         validators=[
             DataRequired(_l("Enter a display name.")),
@@ -49,7 +55,9 @@ class RegisterForm(FlaskForm):
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        _l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254)]
+        _l("E-mail address"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254)],
     )
     password = PasswordField(
         _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=200)]
