@@ -122,6 +122,10 @@ def can_manage_roles(user: Any) -> bool:
     return is_admin(user)
 
 
+def can_view_audit(user: Any) -> bool:
+    return is_admin(user)
+
+
 # --- helpers for views -------------------------------------------------------
 
 
