@@ -30,7 +30,9 @@ class RolesForm(FlaskForm):
     official = BooleanField(
         _l("Official"), description=_l("Runs events and challenges, moderates, publishes results.")
     )
-    admin = BooleanField(_l("Admin"), description=_l("Manages users and roles, sees the audit log."))
+    admin = BooleanField(
+        _l("Admin"), description=_l("Manages users and roles, sees the audit log.")
+    )
 
     def fill(self, roles: frozenset[Role]) -> None:
         for role in GRANTABLE_ROLES:

@@ -51,11 +51,15 @@ def test_create_admin_twice_is_harmless(app, db):
     assert second.exit_code == 0, second.output
     user = db.scalars(select(User).where(User.email == "twice@example.org")).one()
     assert user.has_role(Role.ADMIN)
-    assert len(db.scalars(select(AuditEntry).where(AuditEntry.object_id == str(user.id))).all()) == 1
+    assert (
+        len(db.scalars(select(AuditEntry).where(AuditEntry.object_id == str(user.id))).all()) == 1
+    )
 
 
 def test_create_admin_refuses_a_short_password_with_a_clear_message(app, db):
-    result = _create_admin(app, "--email", "short@example.org", "--name", "Short", "--password", "kort")
+    result = _create_admin(
+        app, "--email", "short@example.org", "--name", "Short", "--password", "kort"
+    )
     assert result.exit_code != 0
     assert "The password must be at least 12 characters." in result.output
     assert db.scalars(select(User).where(User.email == "short@example.org")).first() is None

@@ -84,7 +84,10 @@ def test_user_search_treats_wildcards_as_plain_text(client, make):
 
 def test_user_list_pages_by_id_fifty_at_a_time_without_offset(client, make, count_queries):
     client.login(make.user(Role.ADMIN, name="Ada Admin"))
-    people = [make.user(name=f"Pagination Person {i:02d}", email=f"page{i:02d}@example.org") for i in range(55)]
+    people = [
+        make.user(name=f"Pagination Person {i:02d}", email=f"page{i:02d}@example.org")
+        for i in range(55)
+    ]
 
     first = client.get("/admin/users?q=Pagination+Person").get_data(as_text=True)
     assert "Pagination Person 49" in first
@@ -92,7 +95,9 @@ def test_user_list_pages_by_id_fifty_at_a_time_without_offset(client, make, coun
     assert f"after={people[49].id}" in first
 
     count_queries.statements.clear()
-    second = client.get(f"/admin/users?q=Pagination+Person&after={people[49].id}").get_data(as_text=True)
+    second = client.get(f"/admin/users?q=Pagination+Person&after={people[49].id}").get_data(
+        as_text=True
+    )
     # The next page starts after a key (SQLite's dialect prints a constant "OFFSET 0").
     listing = next(s for s in count_queries.statements if "FROM users" in s and "LIKE" in s)
     assert "users.id >" in listing
