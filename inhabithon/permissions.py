@@ -17,7 +17,7 @@ from inhabithon.accounts.models import Role, User
 from inhabithon.challenges.models import Challenge
 from inhabithon.comments.models import Comment, CommentStatus
 from inhabithon.db import Base, db
-from inhabithon.ideas.models import Idea, IdeaStatus
+from inhabithon.ideas.models import Idea, IdeaStatus, MemberStatus
 
 M = TypeVar("M", bound=Base)
 
@@ -87,6 +87,25 @@ def can_edit_idea(user: Any, idea: Idea) -> bool:
 
 def can_manage_team(user: Any, idea: Idea) -> bool:
     return is_idea_owner(user, idea)
+
+
+def is_signed_in(user: Any) -> bool:
+    """Logged in with an active account (everyone then takes part as a resident)."""
+    return _user(user) is not None
+
+
+def is_invited(user: Any, idea: Idea) -> bool:
+    """Has an open invitation to the idea's team."""
+    u = _user(user)
+    return u is not None and any(
+        m.user_id == u.id and m.status is MemberStatus.INVITED for m in idea.members
+    )
+
+
+def can_remove_member(user: Any, idea: Idea, member_user_id: int) -> bool:
+    """The owner removes others (or withdraws their invitation); a member may leave."""
+    u = _user(user)
+    return u is not None and (is_idea_owner(user, idea) or u.id == member_user_id)
 
 
 def can_see_author(user: Any, anonymous_content: Any) -> bool:

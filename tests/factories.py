@@ -19,6 +19,8 @@ from inhabithon.db import utcnow
 from inhabithon.events.models import Event
 from inhabithon.ideas.models import AuthorDisplay, Idea, IdeaMember, MemberStatus
 from inhabithon.markdown import render
+from inhabithon.votes.models import Vote
+from inhabithon.votes.services import cast_vote
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
@@ -178,3 +180,8 @@ class Factory:
         )
         idea.comment_count += 1
         return self._save(comment)
+
+    def vote(self, user: User, idea: Idea) -> Vote:
+        """A vote cast through ``cast_vote``: the phase, team and budget rules hold."""
+        with self.context():
+            return cast_vote(user, idea)

@@ -1,18 +1,178 @@
-from flask import Blueprint, abort
+"""Idea pages: submit, read, edit, the team, and the resident's own ideas."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from inhabithon import permissions as perm
+from inhabithon.accounts.models import User
+from inhabithon.challenges.models import Challenge
+from inhabithon.db import db
+from inhabithon.errors import Conflict, DomainError
+from inhabithon.i18n import CONTENT_LANGUAGES
+from inhabithon.ideas import services
+from inhabithon.ideas.forms import IdeaForm, InviteForm
+from inhabithon.ideas.models import Idea, MemberStatus
+from inhabithon.ideas.page import load_idea_for_page, render_idea_page
 
 bp = Blueprint("ideas", __name__)
 
 
+def _challenge_or_404(slug: str) -> Challenge:
+    challenge = db.session.scalar(select(Challenge).where(Challenge.slug == slug))
+    if challenge is None or not perm.can_view_challenge(current_user, challenge):
+        abort(404)
+    return challenge
+
+
+def _apply_error(form: IdeaForm | InviteForm, exc: DomainError) -> str | None:
+    """Put a service's message next to its field; a message about no field is returned."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*field.errors, exc.message]
+        return None
+    return str(exc.message)
+
+
 @bp.route("/challenges/<slug>/ideas/new", methods=["GET", "POST"])
 def new(slug: str):  # noqa: ANN201
-    abort(404)
+    challenge = _challenge_or_404(slug)
+    perm.require(perm.can_submit_idea(current_user, challenge))
+    form = IdeaForm()
+    if request.method == "GET" and not challenge.accepts_ideas:
+        raise Conflict(_("This challenge is not accepting ideas right now."))
+    if request.method == "GET" and challenge.language in CONTENT_LANGUAGES:
+        form.language.data = challenge.language
+    status, message = 200, None
+    if form.validate_on_submit():
+        try:
+            idea = services.submit_idea(challenge, current_user, form.data_for_service())
+        except DomainError as exc:
+            status, message = exc.status, _apply_error(form, exc)
+        else:
+            flash(_("Thank you! Your idea is published."), "success")
+            return redirect(url_for("ideas.detail", idea_id=idea.id), 303)
+    elif form.is_submitted():
+        status = 400
+        if not challenge.accepts_ideas:
+            status, message = 409, _("This challenge is not accepting ideas right now.")
+    return render_template(
+        "ideas/form.html", form=form, challenge=challenge, idea=None, message=message
+    ), status
 
 
 @bp.get("/ideas/<int:idea_id>")
 def detail(idea_id: int):  # noqa: ANN201
-    abort(404)
+    return render_idea_page(load_idea_for_page(idea_id))
+
+
+@bp.route("/ideas/<int:idea_id>/edit", methods=["GET", "POST"])
+def edit(idea_id: int):  # noqa: ANN201
+    idea = perm.load_idea(idea_id)
+    perm.require(perm.can_edit_idea(current_user, idea))
+    if request.method == "GET":
+        form = IdeaForm(
+            obj=idea,
+            data={"anonymous": idea.is_anonymous},
+        )
+        if not services.editing_open(idea):
+            raise Conflict(_("Submissions have closed, so the idea can no longer be edited."))
+    else:
+        form = IdeaForm()
+    status, message = 200, None
+    if form.validate_on_submit():
+        try:
+            services.update_idea(idea, current_user, form.data_for_service())
+        except DomainError as exc:
+            status, message = exc.status, _apply_error(form, exc)
+        else:
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("ideas.detail", idea_id=idea.id), 303)
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "ideas/form.html", form=form, challenge=idea.challenge, idea=idea, message=message
+    ), status
+
+
+# --- the team --------------------------------------------------------------
+
+
+@bp.route("/ideas/<int:idea_id>/team", methods=["GET", "POST"])
+def team(idea_id: int):  # noqa: ANN201
+    idea = perm.load_idea(idea_id)
+    perm.require(perm.can_manage_team(current_user, idea))
+    form = InviteForm()
+    status, message = 200, None
+    if form.validate_on_submit():
+        try:
+            member = services.invite_member(idea, current_user, form.email.data or "")
+        except DomainError as exc:
+            status, message = exc.status, _apply_error(form, exc)
+        else:
+            flash(
+                _("%(name)s is invited. They can accept on their My ideas page.",
+                  name=member.user.display_name),
+                "success",
+            )
+            return redirect(url_for("ideas.team", idea_id=idea.id), 303)
+    elif form.is_submitted():
+        status = 400
+    return render_template("ideas/team.html", idea=idea, form=form, message=message), status
+
+
+def _idea_for_invitee(idea_id: int) -> Idea:
+    """An idea the user may see, or one whose team they are invited to."""
+    perm.require(perm.is_signed_in(current_user))
+    idea = perm.get_or_404(Idea, idea_id)
+    if not (perm.can_view_idea(current_user, idea) or perm.is_invited(current_user, idea)):
+        abort(404)
+    return idea
+
+
+@bp.post("/ideas/<int:idea_id>/team/accept")
+def accept(idea_id: int):  # noqa: ANN201
+    idea = _idea_for_invitee(idea_id)
+    services.accept_invitation(idea, current_user)
+    flash(_("Welcome to the team of “%(title)s”.", title=idea.title), "success")
+    if perm.can_view_idea(current_user, idea):
+        return redirect(url_for("ideas.detail", idea_id=idea.id), 303)
+    return redirect(url_for("ideas.mine"), 303)
+
+
+@bp.post("/ideas/<int:idea_id>/team/decline")
+def decline(idea_id: int):  # noqa: ANN201
+    idea = _idea_for_invitee(idea_id)
+    services.decline_invitation(idea, current_user)
+    flash(_("You declined the invitation."), "info")
+    return redirect(url_for("ideas.mine"), 303)
+
+
+@bp.post("/ideas/<int:idea_id>/team/<int:user_id>/remove")
+def remove(idea_id: int, user_id: int):  # noqa: ANN201
+    idea = perm.load_idea(idea_id)
+    perm.require(perm.can_remove_member(current_user, idea, user_id))
+    member_user = perm.get_or_404(User, user_id)
+    services.remove_member(idea, current_user, member_user)
+    if member_user.id == current_user.id:
+        flash(_("You have left the team."), "info")
+        return redirect(url_for("ideas.detail", idea_id=idea.id), 303)
+    flash(_("%(name)s is no longer on the team.", name=member_user.display_name), "info")
+    return redirect(url_for("ideas.team", idea_id=idea.id), 303)
+
+
+# --- the resident's own ideas ----------------------------------------------------
 
 
 @bp.get("/my/ideas")
 def mine():  # noqa: ANN201
-    abort(404)
+    perm.require(perm.is_signed_in(current_user))
+    memberships = services.memberships_of(current_user)
+    return render_template(
+        "ideas/mine.html",
+        memberships=[m for m in memberships if m.status is MemberStatus.ACCEPTED],
+        invitations=[m for m in memberships if m.status is MemberStatus.INVITED],
+    )

@@ -1,0 +1,148 @@
+"""Comments: writing them (with replies one level deep) and deleting them.
+
+``Idea.comment_count`` is the number of visible (published) comments and is
+kept in the same transaction as every change, with one atomic UPDATE.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, exists, select, update
+from sqlalchemy.orm import aliased, selectinload
+
+from inhabithon.accounts.models import User
+from inhabithon.audit.services import record
+from inhabithon.comments.models import Comment, CommentStatus
+from inhabithon.db import db, utcnow
+from inhabithon.errors import Conflict, InvalidInput
+from inhabithon.i18n import CONTENT_LANGUAGES
+from inhabithon.ideas.models import AuthorDisplay, Idea
+from inhabithon.markdown import render
+
+BODY_MAX = 5_000
+
+
+def _count(idea: Idea, step: int) -> None:
+    db.session.execute(
+        update(Idea)
+        .where(Idea.id == idea.id)
+        .values(comment_count=Idea.comment_count + step)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(idea, ["comment_count"])
+
+
+def add_comment(
+    idea: Idea,
+    author: User,
+    body_md: str,
+    *,
+    language: str = "sv",
+    anonymous: bool = False,
+    parent: Comment | None = None,
+) -> Comment:
+    """Comment on ``idea``, or reply to one of its comments.
+
+    Replies are one level deep: a reply to a reply is attached to the
+    top-level comment it belongs to, so the conversation stays in one place.
+    """
+    if not idea.challenge.accepts_comments:
+        raise Conflict(_l("Comments are closed in this challenge."))
+    body = (body_md or "").strip()
+    if not body:
+        raise InvalidInput(_l("Write a comment before sending it."), field="body")
+    if len(body) > BODY_MAX:
+        raise InvalidInput(
+            _l("A comment can be at most %(n)d characters.", n=BODY_MAX), field="body"
+        )
+    if language not in CONTENT_LANGUAGES:
+        raise InvalidInput(_l("Choose a language from the list."), field="language")
+    parent_id = None
+    if parent is not None:
+        if parent.idea_id != idea.id:
+            raise InvalidInput(_l("You can only reply to a comment on this idea."))
+        if parent.parent_id is not None:
+            parent = db.session.get(Comment, parent.parent_id)
+            assert parent is not None
+        if parent.status is not CommentStatus.PUBLISHED:
+            raise Conflict(_l("This comment can no longer receive replies."))
+        parent_id = parent.id
+    now = utcnow()
+    comment = Comment(
+        idea_id=idea.id,
+        author_id=author.id,
+        parent_id=parent_id,
+        body_md=body,
+        body_html=render(body),
+        language=language,
+        author_display=AuthorDisplay.ANONYMOUS if anonymous else AuthorDisplay.NAME,
+        status=CommentStatus.PUBLISHED,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    _count(idea, +1)
+    return comment
+
+
+def delete_comment(comment: Comment, actor: User) -> None:
+    """Delete a comment (its author, or an official moderating).
+
+    A comment with replies stays as a placeholder ("This comment was deleted"),
+    its text gone, so the replies keep their context; otherwise the row goes,
+    and a placeholder left without replies goes with it.
+    """
+    if comment.status is CommentStatus.DELETED:
+        raise Conflict(_l("This comment has already been deleted."))
+    idea = db.session.get(Idea, comment.idea_id)
+    assert idea is not None
+    was_visible = comment.status is CommentStatus.PUBLISHED
+    if actor.id != comment.author_id:
+        record(actor, "comment.deleted", comment, before={"status": comment.status.value})
+    has_replies = db.session.scalar(select(exists().where(Comment.parent_id == comment.id)))
+    if has_replies:
+        comment.status = CommentStatus.DELETED
+        comment.body_md = ""
+        comment.body_html = ""
+        comment.updated_at = utcnow()
+        db.session.flush()
+    else:
+        parent_id = comment.parent_id
+        db.session.delete(comment)
+        db.session.flush()
+        if parent_id is not None:
+            # The placeholder only stood for its replies; with the last one gone, it goes too.
+            reply = aliased(Comment)
+            db.session.execute(
+                delete(Comment)
+                .where(
+                    Comment.id == parent_id,
+                    Comment.status == CommentStatus.DELETED,
+                    ~exists().where(reply.parent_id == parent_id),
+                )
+                .execution_options(synchronize_session=False)
+            )
+    if was_visible:
+        _count(idea, -1)
+
+
+def thread_for(idea: Idea) -> list[tuple[Comment, list[Comment]]]:
+    """The idea's conversation in one query: top-level comments oldest first,
+    each with its replies oldest first. Hidden comments are left out; deleted
+    ones appear only as placeholders for their replies."""
+    comments = db.session.scalars(
+        select(Comment)
+        .options(selectinload(Comment.author))
+        .where(Comment.idea_id == idea.id, Comment.status != CommentStatus.HIDDEN)
+        .order_by(Comment.created_at, Comment.id)
+    ).all()
+    replies: dict[int, list[Comment]] = {}
+    for c in comments:
+        if c.parent_id is not None:
+            replies.setdefault(c.parent_id, []).append(c)
+    return [
+        (c, replies.get(c.id, []))
+        for c in comments
+        if c.parent_id is None and (c.status is CommentStatus.PUBLISHED or c.id in replies)
+    ]

@@ -1,0 +1,102 @@
+"""The idea page, loaded in a fixed number of queries whatever the number of
+comments or team members.
+
+``ideas.detail`` renders it; the comment and vote actions re-render it when
+they fail, so that the message sits where the resident acted and nothing
+they typed is lost.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, render_template
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from inhabithon.challenges.models import Challenge
+from inhabithon.comments.forms import CommentForm, reply_prefix
+from inhabithon.comments.models import CommentStatus
+from inhabithon.comments.services import thread_for
+from inhabithon.db import db
+from inhabithon.ideas.models import Idea, IdeaMember
+from inhabithon.ideas.services import editing_open
+from inhabithon.permissions import can_comment, can_view_idea, is_signed_in
+from inhabithon.votes.services import ballot_for, has_voted
+
+
+def load_idea_for_page(idea_id: int) -> Idea:
+    """The idea with everything its page shows, or 404 if the user may not see it."""
+    idea = db.session.scalar(
+        select(Idea)
+        .options(
+            selectinload(Idea.challenge).selectinload(Challenge.event),
+            selectinload(Idea.author),
+            selectinload(Idea.members).selectinload(IdeaMember.user),
+        )
+        .where(Idea.id == idea_id)
+    )
+    if idea is None or not can_view_idea(current_user, idea):
+        abort(404)
+    return idea
+
+
+def render_idea_page(
+    idea: Idea,
+    *,
+    comment_form: CommentForm | None = None,
+    reply_to: int | None = None,
+    comment_error: str | None = None,
+    vote_error: str | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    """Render the idea page. ``comment_form`` is a failed submission to show
+    again: the new-comment form, or (with ``reply_to``) the reply form under
+    that top-level comment."""
+    thread = thread_for(idea)
+    challenge = idea.challenge
+    may_comment = can_comment(current_user, idea) and challenge.accepts_comments
+
+    new_form = comment_form if comment_form is not None and reply_to is None else None
+    if new_form is None:
+        new_form = CommentForm(formdata=None)
+    reply_forms: dict[int, Any] = {}
+    if may_comment:
+        for comment, _replies in thread:
+            if comment.status is not CommentStatus.PUBLISHED:
+                continue
+            if reply_to == comment.id and comment_form is not None:
+                reply_forms[comment.id] = comment_form
+            else:
+                reply_forms[comment.id] = CommentForm(
+                    formdata=None, prefix=reply_prefix(comment.id)
+                )
+
+    ballot = None
+    voted = False
+    if is_signed_in(current_user):
+        ballot = ballot_for(current_user, challenge)
+        voted = has_voted(current_user, idea)
+    budget = ballot.budget if ballot is not None else challenge.vote_budget
+    remaining = ballot.remaining if ballot is not None else budget
+
+    return (
+        render_template(
+            "ideas/detail.html",
+            idea=idea,
+            challenge=challenge,
+            editing_open=editing_open(idea),
+            thread=thread,
+            may_comment=may_comment,
+            comment_form=new_form,
+            reply_forms=reply_forms,
+            reply_to=reply_to,
+            comment_error=comment_error,
+            vote_error=vote_error,
+            voted=voted,
+            budget=budget,
+            remaining=remaining,
+        ),
+        status,
+    )

@@ -1,0 +1,168 @@
+"""Votes: casting and withdrawing them within a budget per challenge.
+
+The rules that must survive concurrent requests are held by the database,
+not by a read-then-write in Python: the ballot's ``used`` counter moves with
+one atomic UPDATE that the CHECK ``used <= budget`` refuses past the budget,
+and the unique constraint on (user, idea) refuses a second vote. The
+IntegrityError is caught inside a savepoint and becomes a Conflict, so the
+request answers 409 with a clear message and nothing half-done is kept.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from inhabithon.accounts.models import User
+from inhabithon.challenges.models import Challenge, Phase
+from inhabithon.db import db, utcnow
+from inhabithon.errors import Conflict
+from inhabithon.ideas.models import Idea, IdeaMember, IdeaStatus, MemberStatus
+from inhabithon.votes.models import Ballot, Vote
+
+_NO_SYNC = {"synchronize_session": False}
+
+
+def ballot_for(user: User, challenge: Challenge) -> Ballot | None:
+    """The user's ballot in ``challenge``, or None before their first vote."""
+    return db.session.scalar(
+        select(Ballot)
+        .where(Ballot.user_id == user.id, Ballot.challenge_id == challenge.id)
+        .execution_options(populate_existing=True)
+    )
+
+
+def has_voted(user: User, idea: Idea) -> bool:
+    return (
+        db.session.scalar(
+            select(Vote.id).where(Vote.user_id == user.id, Vote.idea_id == idea.id)
+        )
+        is not None
+    )
+
+
+def _ballot(user: User, challenge: Challenge) -> Ballot:
+    """Get or create the ballot; two first votes at once both end up with the one row."""
+    ballot = ballot_for(user, challenge)
+    if ballot is not None:
+        return ballot
+    try:
+        with db.session.begin_nested():
+            ballot = Ballot(
+                user_id=user.id, challenge_id=challenge.id, budget=challenge.vote_budget, used=0
+            )
+            db.session.add(ballot)
+    except IntegrityError:
+        ballot = ballot_for(user, challenge)
+        if ballot is None:  # pragma: no cover - the other insert was rolled back meanwhile
+            raise Conflict(_l("The vote could not be saved. Please try again.")) from None
+    return ballot
+
+
+def _on_team(user: User, idea: Idea) -> bool:
+    if idea.author_id == user.id:
+        return True
+    return (
+        db.session.scalar(
+            select(IdeaMember.user_id).where(
+                IdeaMember.idea_id == idea.id,
+                IdeaMember.user_id == user.id,
+                IdeaMember.status == MemberStatus.ACCEPTED,
+            )
+        )
+        is not None
+    )
+
+
+def _move_counters(user_id: int, idea: Idea, step: int) -> None:
+    db.session.execute(
+        update(Ballot)
+        .where(Ballot.user_id == user_id, Ballot.challenge_id == idea.challenge_id)
+        .values(used=Ballot.used + step)
+        .execution_options(**_NO_SYNC)
+    )
+    db.session.execute(
+        update(Idea)
+        .where(Idea.id == idea.id)
+        .values(vote_count=Idea.vote_count + step)
+        .execution_options(**_NO_SYNC)
+    )
+
+
+def cast_vote(user: User, idea: Idea) -> Vote:
+    """Give ``idea`` one of the user's votes in its challenge.
+
+    Conflict when voting is not open, the idea is not published, it is the
+    user's own team's idea, they voted for it already, or the budget is spent.
+    """
+    challenge = idea.challenge
+    if challenge.phase is not Phase.VOTING:
+        raise Conflict(_l("Voting is not open in this challenge."))
+    if idea.status is not IdeaStatus.PUBLISHED:
+        raise Conflict(_l("Only published ideas can receive votes."))
+    if _on_team(user, idea):
+        raise Conflict(_l("You cannot vote for your own team's idea."))
+    already = _l("You have already voted for this idea.")
+    # A friendly answer for the common case; the unique constraint is the rule.
+    if has_voted(user, idea):
+        raise Conflict(already)
+    ballot = _ballot(user, challenge)
+    spent = _l(
+        "You have used all your %(n)d votes in this challenge. Withdraw a vote to vote for "
+        "another idea.",
+        n=ballot.budget,
+    )
+    savepoint = db.session.begin_nested()
+    try:
+        db.session.execute(
+            update(Ballot)
+            .where(Ballot.user_id == user.id, Ballot.challenge_id == challenge.id)
+            .values(used=Ballot.used + 1)
+            .execution_options(**_NO_SYNC)
+        )
+    except IntegrityError:
+        savepoint.rollback()
+        raise Conflict(spent) from None
+    vote = Vote(user_id=user.id, idea_id=idea.id, challenge_id=challenge.id, created_at=utcnow())
+    try:
+        db.session.add(vote)
+        db.session.flush()
+    except IntegrityError:
+        savepoint.rollback()
+        raise Conflict(already) from None
+    db.session.execute(
+        update(Idea)
+        .where(Idea.id == idea.id)
+        .values(vote_count=Idea.vote_count + 1)
+        .execution_options(**_NO_SYNC)
+    )
+    savepoint.commit()
+    db.session.expire(idea, ["vote_count"])
+    db.session.expire(ballot, ["used"])
+    return vote
+
+
+def withdraw_vote(user: User, idea: Idea) -> None:
+    """Take back the user's vote for ``idea``; only while voting is open."""
+    if idea.challenge.phase is not Phase.VOTING:
+        raise Conflict(_l("Votes can only be withdrawn while voting is open."))
+    if not discard_vote(user, idea):
+        raise Conflict(_l("You have not voted for this idea."))
+
+
+def discard_vote(user: User, idea: Idea) -> bool:
+    """Remove the user's vote for ``idea`` if there is one, counters kept right,
+    whatever the phase (a voter who joins the idea's team loses that vote).
+    True when a vote was removed."""
+    # Deleting first means only one of two concurrent withdrawals finds the row.
+    result = db.session.execute(
+        delete(Vote)
+        .where(Vote.user_id == user.id, Vote.idea_id == idea.id)
+        .execution_options(**_NO_SYNC)
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return False
+    _move_counters(user.id, idea, -1)
+    db.session.expire(idea, ["vote_count"])
+    return True
