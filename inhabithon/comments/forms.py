@@ -29,7 +29,9 @@ class CommentForm(FlaskForm):
         description=_l("At most %(n)d characters. You can use Markdown.", n=BODY_MAX),
         validators=[
             DataRequired(_l("Write a comment before sending it.")),
-            Length(max=BODY_MAX, message=_l("A comment can be at most %(n)d characters.", n=BODY_MAX)),
+            Length(
+                max=BODY_MAX, message=_l("A comment can be at most %(n)d characters.", n=BODY_MAX)
+            ),
         ],
     )
     language = SelectField(_l("Language"), choices=_choices, default="sv")

@@ -21,7 +21,9 @@ class IdeaForm(FlaskForm):
         description=_l("At most %(n)d characters.", n=TITLE_MAX),
         validators=[
             DataRequired(_l("Give your idea a title.")),
-            Length(max=TITLE_MAX, message=_l("The title can be at most %(n)d characters.", n=TITLE_MAX)),
+            Length(
+                max=TITLE_MAX, message=_l("The title can be at most %(n)d characters.", n=TITLE_MAX)
+            ),
         ],
     )
     summary = TextAreaField(

@@ -62,13 +62,14 @@ def render_idea_page(
     if new_form is None:
         new_form = CommentForm(formdata=None)
     reply_forms: dict[int, Any] = {}
+    if comment_form is not None and reply_to is not None:
+        # Shown even if commenting has just closed, so the text is not lost.
+        reply_forms[reply_to] = comment_form
     if may_comment:
         for comment, _replies in thread:
             if comment.status is not CommentStatus.PUBLISHED:
                 continue
-            if reply_to == comment.id and comment_form is not None:
-                reply_forms[comment.id] = comment_form
-            else:
+            if comment.id not in reply_forms:
                 reply_forms[comment.id] = CommentForm(
                     formdata=None, prefix=reply_prefix(comment.id)
                 )
@@ -89,6 +90,7 @@ def render_idea_page(
             editing_open=editing_open(idea),
             thread=thread,
             may_comment=may_comment,
+            show_comment_form=may_comment or (comment_form is not None and reply_to is None),
             comment_form=new_form,
             reply_forms=reply_forms,
             reply_to=reply_to,

@@ -114,8 +114,10 @@ def team(idea_id: int):  # noqa: ANN201
             status, message = exc.status, _apply_error(form, exc)
         else:
             flash(
-                _("%(name)s is invited. They can accept on their My ideas page.",
-                  name=member.user.display_name),
+                _(
+                    "%(name)s is invited. They can accept on their My ideas page.",
+                    name=member.user.display_name,
+                ),
                 "success",
             )
             return redirect(url_for("ideas.team", idea_id=idea.id), 303)

@@ -35,9 +35,7 @@ def ballot_for(user: User, challenge: Challenge) -> Ballot | None:
 
 def has_voted(user: User, idea: Idea) -> bool:
     return (
-        db.session.scalar(
-            select(Vote.id).where(Vote.user_id == user.id, Vote.idea_id == idea.id)
-        )
+        db.session.scalar(select(Vote.id).where(Vote.user_id == user.id, Vote.idea_id == idea.id))
         is not None
     )
 

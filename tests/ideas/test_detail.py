@@ -6,11 +6,19 @@ from inhabithon.ideas.models import AuthorDisplay, IdeaStatus
 def test_idea_page_shows_the_idea_its_challenge_and_team(client, make):
     owner = make.user(name="Amina Q")
     challenge = make.challenge(title="Safer evenings")
-    idea = make.idea(challenge, owner, title="Night walks", summary="Walk together.", body_md="**Bold** plan", language="ar")
+    idea = make.idea(
+        challenge,
+        owner,
+        title="Night walks",
+        summary="Walk together.",
+        body_md="**Bold** plan",
+        language="ar",
+    )
     response = client.get(f"/ideas/{idea.id}")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Night walks" in page and "Walk together." in page
+    assert "Night walks" in page
+    assert "Walk together." in page
     assert "<strong>Bold</strong> plan" in page
     assert 'lang="ar"' in page
     assert f'href="/challenges/{challenge.slug}"' in page
@@ -47,10 +55,12 @@ def test_owner_gets_edit_and_team_links_others_do_not(client, make):
     idea = make.idea(make.challenge(), owner)
     client.login(owner)
     page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
-    assert f"/ideas/{idea.id}/edit" in page and f"/ideas/{idea.id}/team" in page
+    assert f"/ideas/{idea.id}/edit" in page
+    assert f"/ideas/{idea.id}/team" in page
     client.login(make.user())
     page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
-    assert f"/ideas/{idea.id}/edit" not in page and f"/ideas/{idea.id}/team" not in page
+    assert f"/ideas/{idea.id}/edit" not in page
+    assert f"/ideas/{idea.id}/team" not in page
 
 
 def test_edit_link_disappears_when_submissions_close(client, make):

@@ -4,7 +4,12 @@ from inhabithon.ideas.models import AuthorDisplay
 
 
 def _form(**overrides):
-    values = {"title": "New title", "summary": "New summary", "body_md": "New *body*", "language": "en"}
+    values = {
+        "title": "New title",
+        "summary": "New summary",
+        "body_md": "New *body*",
+        "language": "en",
+    }
     values.update(overrides)
     return values
 
@@ -40,7 +45,8 @@ def test_no_edit_after_submissions_close(client, make, db):
     response = client.post(f"/ideas/{idea.id}/edit", data=_form(summary="Typed summary"))
     assert response.status_code == 409
     page = response.get_data(as_text=True)
-    assert "can no longer be edited" in page and "Typed summary" in page
+    assert "can no longer be edited" in page
+    assert "Typed summary" in page
     db.refresh(idea)
     assert idea.title == "Old title"
 

@@ -20,9 +20,11 @@ def test_owner_invites_a_registered_user_by_email(client, make, db):
     response = _invite(client, idea, "  Friend@Example.org ")
     assert response.status_code == 303
     member = _member(db, idea, friend)
-    assert member.status is MemberStatus.INVITED and member.invited_by_id == owner.id
+    assert member.status is MemberStatus.INVITED
+    assert member.invited_by_id == owner.id
     page = client.get(f"/ideas/{idea.id}/team").get_data(as_text=True)
-    assert "Friend F" in page and "Invited" in page
+    assert "Friend F" in page
+    assert "Invited" in page
 
 
 def test_unknown_email_gets_a_clear_but_discreet_message(client, make, db):
@@ -70,7 +72,8 @@ def test_invitee_accepts_from_my_ideas(client, make, db):
     _invite(client, idea, friend.email)
     client.login(friend)
     page = client.get("/my/ideas").get_data(as_text=True)
-    assert "Bridge to the city" in page and f"/ideas/{idea.id}/team/accept" in page
+    assert "Bridge to the city" in page
+    assert f"/ideas/{idea.id}/team/accept" in page
     response = client.post(f"/ideas/{idea.id}/team/accept")
     assert response.status_code == 303
     assert _member(db, idea, friend).status is MemberStatus.ACCEPTED
@@ -112,7 +115,10 @@ def test_team_actions_need_the_csrf_token(client, make, db):
     owner, friend = make.user(), make.user()
     idea = make.idea(make.challenge(), owner)
     client.login(owner)
-    assert client.post(f"/ideas/{idea.id}/team", data={"email": friend.email}, csrf=False).status_code == 400
+    assert (
+        client.post(f"/ideas/{idea.id}/team", data={"email": friend.email}, csrf=False).status_code
+        == 400
+    )
     _invite(client, idea, friend.email)
     client.login(friend)
     assert client.post(f"/ideas/{idea.id}/team/accept", csrf=False).status_code == 400
