@@ -106,7 +106,8 @@ def test_h22_has_anonymous_and_contact_center_ideas_replies_and_many_voters(app,
     via_center = [i for i in h22_ideas if i.origin is Origin.CONTACT_CENTER]
     assert len(via_center) == 1
     assert via_center[0].language == "ar"
-    assert db.scalar(select(func.count()).select_from(Comment).where(Comment.parent_id.is_not(None)))
+    replies = select(func.count()).select_from(Comment).where(Comment.parent_id.is_not(None))
+    assert db.scalar(replies) >= 1
     voters = db.scalar(
         select(func.count(func.distinct(Vote.user_id))).where(
             Vote.idea_id.in_([i.id for i in h22_ideas])
@@ -122,7 +123,8 @@ def test_current_event_has_a_challenge_open_for_ideas_and_one_open_for_votes(app
     assert set(phases) == {Phase.SUBMISSIONS, Phase.VOTING}
     voting = phases[Phase.VOTING]
     assert voting.idea_count >= 3
-    assert voting.is_published and phases[Phase.SUBMISSIONS].is_published
+    assert voting.is_published
+    assert phases[Phase.SUBMISSIONS].is_published
 
 
 def test_demo_accounts_log_in_with_the_documented_password_and_hold_their_roles(app, db):
