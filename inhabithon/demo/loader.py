@@ -127,9 +127,7 @@ def _create_challenge(
 def _load_challenge(
     demo: DemoChallenge, event: Event, users: dict[str, User], official: User, now: dt.datetime
 ) -> None:
-    # create_challenge builds the row before it is added; no autoflush meanwhile.
-    with db.session.no_autoflush:
-        challenge = _create_challenge(demo, event, official, now)
+    challenge = _create_challenge(demo, event, official, now)
     ideas: dict[str, Idea] = {}
     comments: dict[str, Comment] = {}
     votes: list[Vote] = []
