@@ -11,7 +11,7 @@ from inhabithon.comments import services
 from inhabithon.comments.forms import CommentForm, reply_prefix
 from inhabithon.comments.models import Comment
 from inhabithon.errors import DomainError
-from inhabithon.ideas.page import load_idea_for_page, render_idea_page
+from inhabithon.ideas.page import load_idea_for_page, login_first, render_idea_page
 
 bp = Blueprint("comments", __name__)
 
@@ -19,6 +19,8 @@ bp = Blueprint("comments", __name__)
 @bp.post("/ideas/<int:idea_id>/comments")
 def create(idea_id: int):  # noqa: ANN201
     idea = load_idea_for_page(idea_id)
+    if not perm.is_signed_in(current_user):
+        return login_first(idea, "comments")
     perm.require(perm.can_comment(current_user, idea))
     parent = None
     parent_raw = request.form.get("parent_id", "")

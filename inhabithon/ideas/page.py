@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
 
 from inhabithon.challenges.models import Challenge
 from inhabithon.comments.forms import CommentForm, reply_prefix
@@ -40,6 +42,14 @@ def load_idea_for_page(idea_id: int) -> Idea:
     if idea is None or not can_view_idea(current_user, idea):
         abort(404)
     return idea
+
+
+def login_first(idea: Idea, anchor: str) -> Response:
+    """Send a visitor to log in and back to the idea page (not to the POST-only
+    address they sent the form to, which a browser cannot open after login)."""
+    flash(_("Please log in to continue."), "info")
+    back = url_for("ideas.detail", idea_id=idea.id, _anchor=anchor)
+    return redirect(url_for("accounts.login", next=back))
 
 
 def render_idea_page(

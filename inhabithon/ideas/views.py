@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from inhabithon import permissions as perm
 from inhabithon.accounts.models import User
@@ -126,9 +127,14 @@ def team(idea_id: int):  # noqa: ANN201
     return render_template("ideas/team.html", idea=idea, form=form, message=message), status
 
 
+def _login_to(target: str) -> Response:
+    """Visitors who POST are sent to log in and then to a page they can open."""
+    flash(_("Please log in to continue."), "info")
+    return redirect(url_for("accounts.login", next=target))
+
+
 def _idea_for_invitee(idea_id: int) -> Idea:
     """An idea the user may see, or one whose team they are invited to."""
-    perm.require(perm.is_signed_in(current_user))
     idea = perm.get_or_404(Idea, idea_id)
     if not (perm.can_view_idea(current_user, idea) or perm.is_invited(current_user, idea)):
         abort(404)
@@ -137,6 +143,8 @@ def _idea_for_invitee(idea_id: int) -> Idea:
 
 @bp.post("/ideas/<int:idea_id>/team/accept")
 def accept(idea_id: int):  # noqa: ANN201
+    if not perm.is_signed_in(current_user):
+        return _login_to(url_for("ideas.mine"))
     idea = _idea_for_invitee(idea_id)
     services.accept_invitation(idea, current_user)
     flash(_("Welcome to the team of “%(title)s”.", title=idea.title), "success")
@@ -147,6 +155,8 @@ def accept(idea_id: int):  # noqa: ANN201
 
 @bp.post("/ideas/<int:idea_id>/team/decline")
 def decline(idea_id: int):  # noqa: ANN201
+    if not perm.is_signed_in(current_user):
+        return _login_to(url_for("ideas.mine"))
     idea = _idea_for_invitee(idea_id)
     services.decline_invitation(idea, current_user)
     flash(_("You declined the invitation."), "info")
@@ -156,6 +166,8 @@ def decline(idea_id: int):  # noqa: ANN201
 @bp.post("/ideas/<int:idea_id>/team/<int:user_id>/remove")
 def remove(idea_id: int, user_id: int):  # noqa: ANN201
     idea = perm.load_idea(idea_id)
+    if not perm.is_signed_in(current_user):
+        return _login_to(url_for("ideas.detail", idea_id=idea.id))
     perm.require(perm.can_remove_member(current_user, idea, user_id))
     member_user = perm.get_or_404(User, user_id)
     services.remove_member(idea, current_user, member_user)

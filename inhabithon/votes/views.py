@@ -14,7 +14,7 @@ from inhabithon import permissions as perm
 from inhabithon.db import db
 from inhabithon.errors import DomainError, render_error
 from inhabithon.ideas.models import Idea
-from inhabithon.ideas.page import load_idea_for_page, render_idea_page
+from inhabithon.ideas.page import load_idea_for_page, login_first, render_idea_page
 from inhabithon.votes import services
 
 bp = Blueprint("votes", __name__)
@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 def _act(idea_id: int, action: Callable[[object, Idea], object], done: str):  # noqa: ANN202
     try:
         idea = load_idea_for_page(idea_id)
-        perm.require(perm.is_signed_in(current_user))
+        if not perm.is_signed_in(current_user):
+            return login_first(idea, "vote")
         try:
             action(current_user, idea)
         except DomainError as exc:

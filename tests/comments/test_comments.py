@@ -47,7 +47,7 @@ def test_visitors_are_asked_to_log_in(client, make, db):
     assert "Log in to comment" in page
     response = _post(client, idea, "Hello")
     assert response.status_code == 302
-    assert "/login" in response.location
+    assert response.location.endswith(f"/login?next=/ideas/{idea.id}%23comments")
     assert _comments(db, idea) == []
 
 

@@ -92,6 +92,13 @@ def test_invitee_declines(client, make, db):
     assert client.post(f"/ideas/{idea.id}/team/accept").status_code == 409
 
 
+def test_visitors_accepting_are_sent_to_log_in_then_to_my_ideas(client, make):
+    idea = make.idea(make.challenge(), make.user())
+    response = client.post(f"/ideas/{idea.id}/team/accept")
+    assert response.status_code == 302
+    assert response.location.endswith("/login?next=/my/ideas")
+
+
 def test_accepting_without_an_invitation_is_refused(client, make, db):
     idea = make.idea(make.challenge(), make.user())
     stranger = client.login(make.user())

@@ -194,7 +194,8 @@ def test_visitors_are_asked_to_log_in(client, make, db):
     assert "Log in to vote" in page
     response = _vote(client, idea)
     assert response.status_code == 302
-    assert "/login" in response.location
+    # Back to the idea page after logging in, not to the POST-only address.
+    assert response.location.endswith(f"/login?next=/ideas/{idea.id}%23vote")
     assert _rows(db, idea) == 0
 
 
