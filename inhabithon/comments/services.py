@@ -133,7 +133,7 @@ def thread_for(idea: Idea) -> list[tuple[Comment, list[Comment]]]:
     ones appear only as placeholders for their replies."""
     comments = db.session.scalars(
         select(Comment)
-        .options(selectinload(Comment.author))
+        .options(selectinload(Comment.author).lazyload(User.roles))
         .where(Comment.idea_id == idea.id, Comment.status != CommentStatus.HIDDEN)
         .order_by(Comment.created_at, Comment.id)
     ).all()

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from inhabithon.accounts.models import User
 from inhabithon.challenges.models import Challenge
 from inhabithon.comments.forms import CommentForm, reply_prefix
 from inhabithon.comments.models import CommentStatus
@@ -34,8 +35,9 @@ def load_idea_for_page(idea_id: int) -> Idea:
         select(Idea)
         .options(
             selectinload(Idea.challenge).selectinload(Challenge.event),
-            selectinload(Idea.author),
-            selectinload(Idea.members).selectinload(IdeaMember.user),
+            # Roles matter only for the current user, who is loaded apart.
+            selectinload(Idea.author).lazyload(User.roles),
+            selectinload(Idea.members).selectinload(IdeaMember.user).lazyload(User.roles),
         )
         .where(Idea.id == idea_id)
     )

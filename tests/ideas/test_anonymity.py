@@ -94,3 +94,14 @@ def test_admins_see_who_wrote_it(client, make, world):
     page = _get(client, f"/ideas/{world['idea'].id}")
     assert OWNER_NAME in page
     assert MEMBER_NAME in page
+
+
+def test_contact_center_idea_names_neither_guide_nor_team(client, make):
+    from inhabithon.ideas.models import Origin
+
+    guide = make.user(Role.GUIDE, name="Guide Gunilla", email="gunilla@example.org")
+    idea = make.idea(make.challenge(), guide, origin=Origin.CONTACT_CENTER)
+    page = _get(client, f"/ideas/{idea.id}")
+    assert "via the contact center" in page
+    assert "Guide Gunilla" not in page
+    assert "gunilla@example.org" not in page

@@ -1,6 +1,7 @@
 from inhabithon.accounts.models import Role
 from inhabithon.challenges.models import Phase
 from inhabithon.ideas.models import AuthorDisplay, IdeaStatus
+from inhabithon.ideas.services import invite_member
 
 
 def test_idea_page_shows_the_idea_its_challenge_and_team(client, make):
@@ -73,8 +74,9 @@ def test_edit_link_disappears_when_submissions_close(client, make):
 
 
 def _page_queries(client, count_queries, idea):
+    url = f"/ideas/{idea.id}"  # before counting: reading the id may refresh the test's object
     before = count_queries.count
-    response = client.get(f"/ideas/{idea.id}")
+    response = client.get(url)
     assert response.status_code == 200
     return count_queries.count - before
 
@@ -90,8 +92,6 @@ def test_idea_page_takes_a_fixed_number_of_queries(client, make, count_queries):
         if n % 3 == 0:
             make.comment(big, make.user(), author_display=AuthorDisplay.ANONYMOUS)
     with make.context():
-        from inhabithon.ideas.services import invite_member
-
         for _ in range(3):
             member = make.user()
             invite_member(big, big.author, member.email)
@@ -101,4 +101,4 @@ def test_idea_page_takes_a_fixed_number_of_queries(client, make, count_queries):
     few = _page_queries(client, count_queries, small)
     many = _page_queries(client, count_queries, big)
     assert few == many
-    assert many <= 16
+    assert many <= 12

@@ -248,3 +248,20 @@ def test_voting_page_explains_when_voting_opens(client, make):
     page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
     assert "Voting opens" in page
     assert f"/ideas/{idea.id}/vote" not in page
+
+
+def test_a_busy_database_answers_503_try_again_not_500(client, make, db, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from inhabithon.votes import services
+
+    def busy(user, idea):
+        raise OperationalError("UPDATE ballots", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(services, "cast_vote", busy)
+    idea = make.idea(make.challenge(phase=Phase.VOTING))
+    client.login(make.user())
+    response = _vote(client, idea)
+    assert response.status_code == 503
+    assert "Please try again" in response.get_data(as_text=True)
+    assert _rows(db, idea) == 0
