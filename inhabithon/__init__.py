@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, Response, g
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from inhabithon import errors, security
@@ -69,11 +70,11 @@ def _init_transactions(app: Flask) -> None:
         except IntegrityError:
             session.rollback()
             log.warning("commit refused by a constraint", exc_info=True)
-            return errors.render_error(409)  # type: ignore[return-value]
+            return errors.render_error(409)
         except OperationalError:
             session.rollback()
             log.exception("commit failed")
-            return errors.render_error(503)  # type: ignore[return-value]
+            return errors.render_error(503)
         return response
 
 
@@ -85,6 +86,8 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda v, fmt="long": format_date(v, fmt) if v else ""
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.globals.update(permissions.TEMPLATE_PREDICATES)
+    # Macros imported without context (author names, buttons) still see the viewer.
+    app.jinja_env.globals["current_user"] = current_user
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["CONTENT_LANGUAGES"] = CONTENT_LANGUAGES
 
@@ -95,16 +98,27 @@ def _init_templates(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from inhabithon.accounts import bp as accounts_bp
-    from inhabithon.admin import bp as admin_bp
-    from inhabithon.challenges import bp as challenges_bp
-    from inhabithon.comments import bp as comments_bp
-    from inhabithon.events import bp as events_bp
-    from inhabithon.ideas import bp as ideas_bp
-    from inhabithon.main import bp as main_bp
-    from inhabithon.votes import bp as votes_bp
+    # Blueprints live in each domain's views module; importing the domain
+    # package itself (for its models) never pulls in views.
+    from inhabithon.accounts.views import bp as accounts_bp
+    from inhabithon.admin.views import bp as admin_bp
+    from inhabithon.challenges.views import bp as challenges_bp
+    from inhabithon.comments.views import bp as comments_bp
+    from inhabithon.events.views import bp as events_bp
+    from inhabithon.ideas.views import bp as ideas_bp
+    from inhabithon.main.views import bp as main_bp
+    from inhabithon.votes.views import bp as votes_bp
 
-    for bp in (main_bp, accounts_bp, events_bp, challenges_bp, ideas_bp, comments_bp, votes_bp, admin_bp):
+    for bp in (
+        main_bp,
+        accounts_bp,
+        events_bp,
+        challenges_bp,
+        ideas_bp,
+        comments_bp,
+        votes_bp,
+        admin_bp,
+    ):
         app.register_blueprint(bp)
 
 

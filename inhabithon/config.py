@@ -64,7 +64,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
             raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
     if not config.get("SECRET_KEY"):
         # Development only: a fixed, obviously unsafe key so sessions survive restarts.
-        config["SECRET_KEY"] = "dev-only-not-secret-change-me-in-production"
+        config["SECRET_KEY"] = "dev-only-not-secret-change-me-in-production"  # noqa: S105 - development only; production refuses to start without one
     if not config.get("DATABASE_URL"):
         INSTANCE.mkdir(exist_ok=True)
         config["DATABASE_URL"] = f"sqlite:///{INSTANCE / 'inhabithon.sqlite3'}"

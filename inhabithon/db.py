@@ -12,7 +12,7 @@ import enum
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -64,7 +64,7 @@ def enum_column(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
 
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {dt.datetime: UTCDateTime()}
+    type_annotation_map = {dt.datetime: UTCDateTime()}  # noqa: RUF012 - SQLAlchemy reads it on the class
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -98,17 +98,26 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-class Database:
-    """Holds the engine and hands out one session per application context."""
+class DatabaseState:
+    """One application's engine and session factory (``app.extensions``)."""
 
-    def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self.factory: sessionmaker[Session] | None = None
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.factory: sessionmaker[Session] = sessionmaker(bind=engine, expire_on_commit=False)
+
+    def bind_to(self, connection: sa.Connection) -> None:
+        """Tests: run every session inside an outer transaction on one connection."""
+        self.factory = sessionmaker(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+
+
+class Database:
+    """Hands out one session per application context, from the current app's
+    engine; several apps in one process (tests, a live server) never share one."""
 
     def init_app(self, app: Flask) -> None:
-        self.engine = make_engine(app.config["DATABASE_URL"])
-        self.factory = sessionmaker(bind=self.engine, expire_on_commit=False)
-        app.extensions["inhabithon_db"] = self
+        app.extensions["inhabithon_db"] = DatabaseState(make_engine(app.config["DATABASE_URL"]))
 
         @app.teardown_appcontext
         def _close_session(exc: BaseException | None) -> None:
@@ -118,18 +127,20 @@ class Database:
                     session.rollback()
                 session.close()
 
-    def bind_to(self, connection: sa.Connection) -> None:
-        """Tests: run every session inside an outer transaction on one connection."""
-        self.factory = sessionmaker(
-            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
-        )
+    @staticmethod
+    def state() -> DatabaseState:
+        state: DatabaseState = current_app.extensions["inhabithon_db"]
+        return state
+
+    @property
+    def engine(self) -> Engine:
+        return self.state().engine
 
     @property
     def session(self) -> Session:
         session: Session | None = g.get("db_session")
         if session is None:
-            assert self.factory is not None, "Database.init_app was not called"
-            session = self.factory()
+            session = self.state().factory()
             g.db_session = session
             if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
                 # A write request: on SQLite take the write lock at BEGIN.

@@ -28,7 +28,7 @@ def _user(user: Any) -> User | None:
         return None
     if not user.is_active:
         return None
-    return user  # type: ignore[no-any-return]
+    return user
 
 
 def has_role(user: Any, role: Role) -> bool:
@@ -118,8 +118,8 @@ def can_see_author(user: Any, anonymous_content: Any) -> bool:
 
 def can_vote(user: Any, idea: Idea) -> bool:
     """Residents vote on ideas that are not their own team's."""
-    return _user(user) is not None and not is_team_member(user, idea) and not is_idea_owner(
-        user, idea
+    return (
+        _user(user) is not None and not is_team_member(user, idea) and not is_idea_owner(user, idea)
     )
 
 

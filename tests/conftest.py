@@ -133,7 +133,9 @@ def app(database_url: str, connection: sa.Connection) -> Flask:
 @pytest.fixture
 def db(connection: sa.Connection) -> Iterator[Session]:
     """The test's own session, in the same transaction as the app's requests."""
-    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    session = Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
     yield session
     session.close()
 

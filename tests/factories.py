@@ -160,7 +160,9 @@ class Factory:
             **kw,
         )
         idea.members = [
-            IdeaMember(user_id=author.id, is_owner=True, status=MemberStatus.ACCEPTED, accepted_at=utcnow())
+            IdeaMember(
+                user_id=author.id, is_owner=True, status=MemberStatus.ACCEPTED, accepted_at=utcnow()
+            )
         ]
         challenge.idea_count += 1
         return self._save(idea)

@@ -1,3 +1,1 @@
-from inhabithon.accounts.views import bp
-
-__all__ = ["bp"]
+"""The accounts domain; its blueprint is `views.bp`, registered by create_app."""

@@ -25,7 +25,10 @@ class RegisterForm(FlaskForm):
         filters=[_strip],
         validators=[
             DataRequired(_l("Enter your e-mail address.")),
-            Email(_l("Enter a valid e-mail address, like name@example.org."), check_deliverability=False),
+            Email(
+                _l("Enter a valid e-mail address, like name@example.org."),
+                check_deliverability=False,
+            ),
             Length(max=254),
         ],
     )
@@ -40,13 +43,17 @@ class RegisterForm(FlaskForm):
     )
     password = PasswordField(
         _l("Password"),
-        description=_l("At least %(n)d characters. A sentence you remember works well.", n=MIN_PASSWORD_LENGTH),
+        description=_l(
+            "At least %(n)d characters. A sentence you remember works well.", n=MIN_PASSWORD_LENGTH
+        ),
         validators=[
             DataRequired(_l("Choose a password.")),
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=200,
-                message=_l("The password must be at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+                message=_l(
+                    "The password must be at least %(n)d characters.", n=MIN_PASSWORD_LENGTH
+                ),
             ),
         ],
     )

@@ -1,3 +1,1 @@
-from inhabithon.admin.views import bp
-
-__all__ = ["bp"]
+"""The admin domain; its blueprint is `views.bp`, registered by create_app."""

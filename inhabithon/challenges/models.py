@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from inhabithon.db import Base, utcnow
+from inhabithon.db import Base, enum_column, utcnow
 
 if TYPE_CHECKING:
     from inhabithon.events.models import Event
@@ -27,6 +27,11 @@ class Phase(enum.StrEnum):
     JURY = "jury"
     RESULTS = "results"
     ARCHIVED = "archived"
+
+
+class VoteVisibility(enum.StrEnum):
+    ALWAYS = "always"  # public vote counts show while voting is open
+    AFTER_VOTING = "after_voting"  # hidden until voting closes
 
 
 class Challenge(Base):
@@ -63,6 +68,9 @@ class Challenge(Base):
     results_at: Mapped[dt.datetime | None]
     archived_at: Mapped[dt.datetime | None]
     vote_budget: Mapped[int] = mapped_column(default=3)
+    vote_visibility: Mapped[VoteVisibility] = mapped_column(
+        enum_column(VoteVisibility, "vote_visibility"), default=VoteVisibility.ALWAYS
+    )
     # Published ideas, kept in the same transaction as the idea's writes.
     idea_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,3 +1,1 @@
-from inhabithon.main.views import bp
-
-__all__ = ["bp"]
+"""The main domain; its blueprint is `views.bp`, registered by create_app."""
