@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/inhabithon_test
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2  # two workers: this machine has two cores
 
 .PHONY: run test test-sqlite test-postgres install install-dev translations browser lint bench clean
 
