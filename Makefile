@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/inhabithon_test
 PYTEST_ARGS ?= -n 2  # two workers: this machine has two cores
 
-.PHONY: run test test-sqlite test-postgres install install-dev translations browser lint bench clean
+.PHONY: run test test-sqlite test-postgres install install-dev translations translations-extract translations-update browser lint bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -24,6 +24,20 @@ install-dev: $(VENV)/.installed-dev
 translations: install
 	@if ls inhabithon/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
 		$(VENV)/bin/pybabel compile --use-fuzzy -q -d inhabithon/translations; fi
+
+# Gather the interface's strings into the template (locations kept: they help
+# translators). --ignore-dirs replaces Babel's default, which would skip templates/_macros.
+PYBABEL_EXTRACT := extract -F babel.cfg --ignore-dirs='.* __pycache__' \
+	-k _l -k lazy_gettext -k ngettext:1,2 -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 \
+	--project=Inhabithon --copyright-holder='Inhabithon contributors' --sort-by-file
+translations-extract: install
+	$(VENV)/bin/pybabel $(PYBABEL_EXTRACT) -o inhabithon/translations/messages.pot .
+
+# Bring every catalogue up to date with the template; then translate what is new
+# (tests/test_translations.py lists what is missing).
+translations-update: translations-extract
+	$(VENV)/bin/pybabel update -i inhabithon/translations/messages.pot -d inhabithon/translations \
+		--ignore-obsolete
 
 run: install translations
 	$(FLASK) db upgrade
