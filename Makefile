@@ -23,7 +23,7 @@ install-dev: $(VENV)/.installed-dev
 
 translations: install
 	@if ls inhabithon/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(VENV)/bin/pybabel compile --use-fuzzy -q -d inhabithon/translations; fi
+		$(VENV)/bin/pybabel -q compile --use-fuzzy -d inhabithon/translations; fi
 
 # Gather the interface's strings into the template (locations kept: they help
 # translators). --ignore-dirs replaces Babel's default, which would skip templates/_macros.
