@@ -106,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     from inhabithon.comments.views import bp as comments_bp
     from inhabithon.events.views import bp as events_bp
     from inhabithon.ideas.views import bp as ideas_bp
+    from inhabithon.jury.views import bp as jury_bp
     from inhabithon.main.views import bp as main_bp
     from inhabithon.votes.views import bp as votes_bp
 
@@ -117,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
         ideas_bp,
         comments_bp,
         votes_bp,
+        jury_bp,
         admin_bp,
     ):
         app.register_blueprint(bp)

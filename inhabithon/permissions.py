@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from flask import abort, current_app
 from flask_login import current_user
+from sqlalchemy import select
 
 from inhabithon.accounts.models import Role, User
 from inhabithon.challenges.models import Challenge
@@ -132,6 +133,40 @@ def can_delete_comment(user: Any, comment: Comment) -> bool:
     if u is None or comment.status is CommentStatus.DELETED:
         return False
     return comment.author_id == u.id or is_official(user)
+
+
+# --- jury ------------------------------------------------------------------
+
+
+def can_manage_jury(user: Any, challenge: Challenge) -> bool:
+    """Officials set up a challenge's jury round: criteria, jurors, assignments."""
+    return is_official(user)
+
+
+def can_judge(user: Any) -> bool:
+    """Holds the jury role: sees the jurors' pages (only their own rounds in them)."""
+    return has_role(user, Role.JURY)
+
+
+def is_juror(user: Any, challenge: Challenge) -> bool:
+    """A juror of the challenge's round (holding the jury role is not enough)."""
+    from inhabithon.jury.models import Juror, JuryRound
+
+    u = _user(user)
+    if u is None or not u.has_role(Role.JURY):
+        return False
+    found = db.session.scalar(
+        select(Juror.id)
+        .join(JuryRound, Juror.round_id == JuryRound.id)
+        .where(JuryRound.challenge_id == challenge.id, Juror.user_id == u.id)
+    )
+    return found is not None
+
+
+def can_score(user: Any, assignment: Any) -> bool:
+    """Only the juror an assignment belongs to sees or writes its score sheet."""
+    u = _user(user)
+    return u is not None and u.has_role(Role.JURY) and assignment.juror.user_id == u.id
 
 
 # --- administration ----------------------------------------------------------

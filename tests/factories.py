@@ -187,3 +187,29 @@ class Factory:
         """A vote cast through ``cast_vote``: the phase, team and budget rules hold."""
         with self.context():
             return cast_vote(user, idea)
+
+    # --- jury ------------------------------------------------------------------
+
+    def jury_round(self, challenge: Challenge, criteria: int = 2, **kw: Any) -> Any:
+        """A rubric round on the 0–4 scale with ``criteria`` criteria (weight 1)."""
+        from inhabithon.jury.models import JuryCriterion, JuryRound
+
+        labels = [f"Level {v}" for v in range(kw.get("scale_min", 0), kw.get("scale_max", 4) + 1)]
+        jury_round = JuryRound(challenge_id=challenge.id, scale_labels=labels, **kw)
+        jury_round.criteria = [
+            JuryCriterion(name=f"Criterion {n}", description=f"Hint {n}", weight=1.0, position=n)
+            for n in range(1, criteria + 1)
+        ]
+        return self._save(jury_round)
+
+    def juror(self, jury_round: Any, user: User | None = None) -> Any:
+        """A juror: ``user``, else a new English-speaking user with the jury role."""
+        from inhabithon.jury.models import Juror
+
+        user = user or self.user(Role.JURY, locale="en")
+        return self._save(Juror(round_id=jury_round.id, user_id=user.id))
+
+    def assignment(self, juror: Any, idea: Idea, **kw: Any) -> Any:
+        from inhabithon.jury.models import JuryAssignment
+
+        return self._save(JuryAssignment(juror_id=juror.id, idea_id=idea.id, **kw))
