@@ -108,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     from inhabithon.ideas.views import bp as ideas_bp
     from inhabithon.jury.views import bp as jury_bp
     from inhabithon.main.views import bp as main_bp
+    from inhabithon.projects.views import bp as projects_bp
     from inhabithon.votes.views import bp as votes_bp
 
     for bp in (
@@ -118,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
         ideas_bp,
         comments_bp,
         votes_bp,
+        projects_bp,
         jury_bp,
         admin_bp,
     ):

@@ -27,6 +27,17 @@ from inhabithon.jury.models import (
     Normalization,
     PairwiseComparison,
 )
+from inhabithon.projects.models import (
+    ImpactGoal,
+    Project,
+    ProjectContact,
+    ProjectFollower,
+    ProjectLink,
+    ProjectSlug,
+    ProjectStatus,
+    ProjectStatusChange,
+    ProjectUpdate,
+)
 from inhabithon.results.models import Award, AwardKind, ChallengeResult, RankingOverride
 from inhabithon.votes.models import Ballot, Vote
 
@@ -37,4 +48,6 @@ __all__ = [
     "Award", "AwardKind", "ChallengeResult", "JuryAssignment", "JuryConflict", "JuryCriterion",
     "JuryMode", "JuryRound", "JuryScore", "JuryScoreSheet", "Juror", "Normalization",
     "PairwiseComparison", "RankingOverride",
+    "ImpactGoal", "Project", "ProjectContact", "ProjectFollower", "ProjectLink", "ProjectSlug",
+    "ProjectStatus", "ProjectStatusChange", "ProjectUpdate",
 ]  # fmt: skip

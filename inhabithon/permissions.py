@@ -169,6 +169,18 @@ def can_score(user: Any, assignment: Any) -> bool:
     return u is not None and u.has_role(Role.JURY) and assignment.juror.user_id == u.id
 
 
+# --- projects ----------------------------------------------------------------
+
+
+def can_manage_projects(user: Any) -> bool:
+    """Officials create projects, edit them, change their status and post updates."""
+    return is_official(user)
+
+
+def can_follow_project(user: Any) -> bool:
+    return _user(user) is not None
+
+
 # --- administration ----------------------------------------------------------
 
 

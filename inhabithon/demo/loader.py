@@ -33,6 +33,7 @@ from inhabithon.demo.content import (
     DemoEvent,
     DemoUser,
 )
+from inhabithon.demo.projects import load_projects
 from inhabithon.events.models import Event
 from inhabithon.events.services import EventData, create_event
 from inhabithon.ideas.models import Idea, IdeaMember, Origin
@@ -223,6 +224,7 @@ def load_demo() -> LoadReport:
             continue
         _load_event(demo, users, now)
         report.created_events.append(demo.name)
+    load_projects(users["official"])
     db.session.flush()
     return report
 

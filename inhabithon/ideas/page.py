@@ -26,6 +26,7 @@ from inhabithon.db import db
 from inhabithon.ideas.models import Idea, IdeaMember
 from inhabithon.ideas.services import editing_open
 from inhabithon.permissions import can_comment, can_view_idea, is_signed_in
+from inhabithon.projects.models import Project
 from inhabithon.votes.services import ballot_for, has_voted
 
 
@@ -92,6 +93,13 @@ def render_idea_page(
         ballot = ballot_for(current_user, challenge)
         voted = has_voted(current_user, idea)
     budget = ballot.budget if ballot is not None else challenge.vote_budget
+    # The project that follows this idea to realization, if any (one query).
+    project = db.session.execute(
+        select(Project.slug, Project.title, Project.language)
+        .where(Project.idea_id == idea.id)
+        .order_by(Project.id)
+        .limit(1)
+    ).first()
     remaining = ballot.remaining if ballot is not None else budget
 
     return (
@@ -111,6 +119,7 @@ def render_idea_page(
             voted=voted,
             budget=budget,
             remaining=remaining,
+            project=project,
         ),
         status,
     )

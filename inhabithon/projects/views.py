@@ -1,0 +1,649 @@
+"""Project status pages: the public list and page with its timeline and feeds,
+and the officials' pages to write them, move them and post updates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import click
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import escape
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms import Form
+
+from inhabithon import permissions as perm
+from inhabithon.challenges.models import Challenge
+from inhabithon.db import db
+from inhabithon.errors import DomainError
+from inhabithon.events.models import Event
+from inhabithon.ideas.models import Idea
+from inhabithon.projects import services
+from inhabithon.projects.feeds import ATOM_TYPE, FeedEntry, atom_feed
+from inhabithon.projects.forms import (
+    ContactForm,
+    GoalForm,
+    LinkForm,
+    ProjectForm,
+    StatusDefinitionForm,
+    StatusForm,
+    UpdateForm,
+)
+from inhabithon.projects.models import (
+    ImpactGoal,
+    Project,
+    ProjectContact,
+    ProjectLink,
+    ProjectSlug,
+    ProjectStatus,
+    ProjectStatusChange,
+    ProjectUpdate,
+)
+from inhabithon.results.models import Award
+
+bp = Blueprint("projects", __name__)
+
+PER_PAGE = 20
+_CURSOR = re.compile(r"^(\d{1,18})\.(\d{1,18})$")
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+@bp.app_template_global()
+def project_status_label(status: ProjectStatus) -> str:
+    return services.status_label(status)
+
+
+def _load(slug: str, *options: Any) -> Project:
+    """The project at ``slug``; an old address redirects (301) to the current one."""
+    project = db.session.scalar(select(Project).options(*options).where(Project.slug == slug))
+    if project is None:
+        old = db.session.get(ProjectSlug, slug)
+        if old is None:
+            abort(404)
+        current = db.session.get(Project, old.project_id)
+        if current is None:
+            abort(404)
+        endpoint = request.endpoint or "projects.detail"
+        args = {**(request.view_args or {}), "slug": current.slug}
+        abort(redirect(url_for(endpoint, **args, **request.args), 301))
+    return project
+
+
+def _field_error(form: Form, exc: DomainError, default: str) -> str | None:
+    """Put a service's message next to its field; a message about no field is returned."""
+    f = getattr(form, exc.field or default, None)
+    if f is None:
+        return str(exc.message)
+    f.errors = [*f.errors, exc.message]
+    return None
+
+
+def _login_back(slug: str) -> Response:
+    flash(_("Please log in to continue."), "info")
+    return redirect(url_for("accounts.login", next=url_for("projects.detail", slug=slug)))
+
+
+# --- the public list ---------------------------------------------------------------
+
+
+def _decode(raw: str | None) -> tuple[dt.datetime, int] | None:
+    match = _CURSOR.fullmatch(raw or "")
+    if match is None:
+        return None
+    try:
+        return _EPOCH + int(match[1]) * _MICROSECOND, int(match[2])
+    except OverflowError:
+        return None
+
+
+def _encode(project: Project) -> str:
+    return f"{(project.published_at - _EPOCH) // _MICROSECOND}.{project.id}"
+
+
+@bp.get("/projects")
+def index():  # noqa: ANN201
+    all_statuses = services.statuses()
+    by_key = {s.key: s for s in all_statuses}
+    status = by_key.get(request.args.get("status", ""))
+    category = request.args.get("category", "").strip()
+    event_slug = request.args.get("event", "").strip()
+    event = db.session.scalar(select(Event).where(Event.slug == event_slug)) if event_slug else None
+
+    scope: list[Any] = []
+    if category:
+        scope.append(Project.category == category)
+    if event_slug:
+        scope.append(Project.event_id == (event.id if event else -1))
+    counts = dict(
+        db.session.execute(
+            select(Project.status_id, func.count()).where(*scope).group_by(Project.status_id)
+        ).all()
+    )
+
+    query = select(Project).options(joinedload(Project.status)).where(*scope)
+    if status is not None:
+        query = query.where(Project.status_id == status.id)
+    cursor = _decode(request.args.get("after"))
+    if cursor is not None:
+        query = query.where(sa.tuple_(Project.published_at, Project.id) < cursor)
+    rows = list(
+        db.session.scalars(
+            query.order_by(Project.published_at.desc(), Project.id.desc()).limit(PER_PAGE + 1)
+        )
+    )
+    projects = rows[:PER_PAGE]
+    next_cursor = _encode(projects[-1]) if len(rows) > PER_PAGE else None
+
+    categories = [
+        c
+        for c in db.session.scalars(select(Project.category).distinct().order_by(Project.category))
+        if c
+    ]
+    events = db.session.scalars(
+        select(Event)
+        .where(Event.id.in_(select(Project.event_id).where(Project.event_id.is_not(None))))
+        .order_by(Event.starts_at.desc())
+    ).all()
+    return render_template(
+        "projects/index.html",
+        projects=projects,
+        statuses=all_statuses,
+        counts=counts,
+        total=sum(counts.values()),
+        status=status,
+        category=category,
+        event_slug=event_slug,
+        categories=categories,
+        events=events,
+        next_cursor=next_cursor,
+    )
+
+
+# --- the project page ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    when: dt.datetime
+    kind: str  # "status" or "update"
+    item: Any
+
+
+def _timeline(project: Project) -> list[TimelineItem]:
+    changes = db.session.scalars(
+        select(ProjectStatusChange)
+        .options(joinedload(ProjectStatusChange.to_status))
+        .where(ProjectStatusChange.project_id == project.id)
+    ).all()
+    updates = db.session.scalars(
+        select(ProjectUpdate).where(ProjectUpdate.project_id == project.id)
+    ).all()
+    items = [TimelineItem(c.changed_at, "status", c) for c in changes]
+    items += [TimelineItem(u.posted_at, "update", u) for u in updates]
+    items.sort(key=lambda t: (t.when, t.kind == "update", t.item.id), reverse=True)
+    return items
+
+
+@bp.get("/projects/<slug>")
+def detail(slug: str):  # noqa: ANN201
+    project = _load(
+        slug,
+        joinedload(Project.status),
+        joinedload(Project.event),
+        joinedload(Project.challenge),
+        joinedload(Project.idea),
+        selectinload(Project.goals),
+        selectinload(Project.contacts),
+        selectinload(Project.links),
+    )
+    following = perm.is_signed_in(current_user) and services.is_following(current_user, project)
+    return render_template(
+        "projects/detail.html",
+        project=project,
+        timeline=_timeline(project),
+        following=following,
+    )
+
+
+# --- creating and editing -------------------------------------------------------------
+
+
+def _save_form(
+    form: ProjectForm, project: Project | None, origin: services.ProjectData | None, **ctx: Any
+) -> ResponseReturnValue:
+    status, message = 200, None
+    if form.validate_on_submit():
+        try:
+            if project is None:
+                project = services.create_project(current_user, form.to_data(origin))
+                flash(_("The project “%(title)s” was created.", title=project.title), "success")
+            else:
+                data = form.to_data(origin)
+                services.update_project(current_user, project, data)
+                flash(_("The project was saved."), "success")
+        except DomainError as exc:
+            status, message = exc.status, _field_error(form, exc, "title")
+        else:
+            return redirect(url_for("projects.detail", slug=project.slug), 303)
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "projects/form.html", form=form, project=project, origin=origin, message=message, **ctx
+    ), status
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+def new():  # noqa: ANN201
+    perm.require(perm.can_manage_projects(current_user))
+    return _save_form(ProjectForm(), None, None)
+
+
+@bp.route("/ideas/<int:idea_id>/project/new", methods=["GET", "POST"])
+def new_from_idea(idea_id: int):  # noqa: ANN201
+    perm.require(perm.can_manage_projects(current_user))
+    idea = db.session.scalar(
+        select(Idea)
+        .options(selectinload(Idea.challenge).selectinload(Challenge.event))
+        .where(Idea.id == idea_id)
+    )
+    if idea is None or not perm.can_view_idea(current_user, idea):
+        abort(404)
+    origin = services.prefill_from_idea(idea)
+    form = ProjectForm(data=ProjectForm.initial(origin)) if request.method == "GET" else None
+    awards = db.session.scalars(select(Award).where(Award.idea_id == idea.id)).all()
+    existing = db.session.scalars(select(Project).where(Project.idea_id == idea.id)).all()
+    return _save_form(
+        form or ProjectForm(), None, origin, idea=idea, awards=awards, existing=existing
+    )
+
+
+@bp.route("/projects/<slug>/edit", methods=["GET", "POST"])
+def edit(slug: str):  # noqa: ANN201
+    perm.require(perm.can_manage_projects(current_user))
+    project = _load(slug, joinedload(Project.status))
+    origin = services.ProjectData(
+        title=project.title,
+        event_id=project.event_id,
+        challenge_id=project.challenge_id,
+        idea_id=project.idea_id,
+    )
+    form = ProjectForm(data=ProjectForm.initial(project)) if request.method == "GET" else None
+    return _save_form(form or ProjectForm(), project, origin)
+
+
+# --- status and updates ---------------------------------------------------------------
+
+
+@bp.route("/projects/<slug>/status", methods=["GET", "POST"])
+def status(slug: str):  # noqa: ANN201
+    perm.require(perm.can_manage_projects(current_user))
+    project = _load(slug, joinedload(Project.status))
+    all_statuses = services.statuses()
+    form = StatusForm()
+    form.status.choices = [(s.id, services.status_label(s)) for s in all_statuses]
+    if request.method == "GET":
+        form.status.data = project.status_id
+    code, message = 200, None
+    if form.validate_on_submit():
+        new_status = next(s for s in all_statuses if s.id == form.status.data)
+        try:
+            services.change_status(
+                current_user,
+                project,
+                new_status,
+                form.comment.data or "",
+                lessons_md=form.lessons_md.data or None,
+            )
+        except DomainError as exc:
+            code, message = exc.status, _field_error(form, exc, "status")
+            if exc.field == "lessons":
+                form.lessons_md.errors = [*form.lessons_md.errors, exc.message]
+        else:
+            flash(
+                _("The project is now “%(status)s”.", status=services.status_label(new_status)),
+                "success",
+            )
+            return redirect(url_for("projects.detail", slug=project.slug), 303)
+    elif form.is_submitted():
+        code = 400
+    return render_template(
+        "projects/status.html", form=form, project=project, message=message
+    ), code
+
+
+@bp.route("/projects/<slug>/updates", methods=["GET", "POST"])
+def updates(slug: str):  # noqa: ANN201
+    perm.require(perm.can_manage_projects(current_user))
+    project = _load(slug)
+    form = UpdateForm()
+    code, message = 200, None
+    if form.validate_on_submit():
+        try:
+            services.post_update(current_user, project, form.title.data or "", form.body.data or "")
+        except DomainError as exc:
+            code, message = exc.status, _field_error(form, exc, "title")
+        else:
+            flash(_("The update is published."), "success")
+            return redirect(url_for("projects.detail", slug=project.slug, _anchor="timeline"), 303)
+    elif form.is_submitted():
+        code = 400
+    return render_template(
+        "projects/item_form.html",
+        form=form,
+        project=project,
+        message=message,
+        heading=_("Post an update"),
+        submit=_("Publish update"),
+    ), code
+
+
+# --- goals, contacts and links -------------------------------------------------------------
+
+
+def _item_page(
+    form: Form, project: Project, heading: str, submit: str, save: Any, done: str
+) -> ResponseReturnValue:
+    code, message = 200, None
+    if form.validate_on_submit():
+        try:
+            save()
+        except DomainError as exc:
+            default = next(iter(f.name for f in form if f.name != "csrf_token"))
+            code, message = exc.status, _field_error(form, exc, default)
+        else:
+            flash(done, "success")
+            return redirect(url_for("projects.detail", slug=project.slug), 303)
+    elif form.is_submitted():
+        code = 400
+    return render_template(
+        "projects/item_form.html",
+        form=form,
+        project=project,
+        message=message,
+        heading=heading,
+        submit=submit,
+    ), code
+
+
+def _goal(project: Project, goal_id: int) -> ImpactGoal:
+    goal = db.session.get(ImpactGoal, goal_id)
+    if goal is None or goal.project_id != project.id:
+        abort(404)
+    return goal
+
+
+@bp.route("/projects/<slug>/goals/new", methods=["GET", "POST"])
+def new_goal(slug: str):  # noqa: ANN201
+    perm.require(perm.can_manage_projects(current_user))
+    project = _load(slug, selectinload(Project.goals))
+    form = GoalForm()
+    return _item_page(
+        form,
+        project,
+        _("Add an impact goal"),
+        _("Add goal"),
+        lambda: services.add_goal(current_user, project, form.to_data()),
+        _("The impact goal was added."),
+    )
+
+
+@bp.route("/projects/<slug>/goals/<int:goal_id>/edit", methods=["GET", "POST"])
+def edit_goal(slug: str, goal_id: int):  # noqa: ANN201
+    perm.require(perm.can_manage_projects(current_user))
+    project = _load(slug)
+    goal = _goal(project, goal_id)
+    form = GoalForm(data=GoalForm.initial(goal)) if request.method == "GET" else GoalForm()
+    return _item_page(
+        form,
+        project,
+        _("Edit impact goal"),
+        _("Save goal"),
+        lambda: services.update_goal(current_user, goal, form.to_data()),
+        _("The impact goal was saved."),
+    )
+
+
+@bp.post("/projects/<slug>/goals/<int:goal_id>/delete")
+def delete_goal(slug: str, goal_id: int):  # noqa: ANN201
+    perm.require(perm.can_manage_projects(current_user))
+    project = _load(slug, selectinload(Project.goals))
+    services.remove_goal(current_user, _goal(project, goal_id))
+    flash(_("The impact goal was removed."), "info")
+    return redirect(url_for("projects.detail", slug=project.slug), 303)
+
+
+@bp.route("/projects/<slug>/contacts/new", methods=["GET", "POST"])
+def new_contact(slug: str):  # noqa: ANN201
+    perm.require(perm.can_manage_projects(current_user))
+    project = _load(slug, selectinload(Project.contacts))
+    form = ContactForm()
+    return _item_page(
+        form,
+        project,
+        _("Add a contact"),
+        _("Add contact"),
+        lambda: services.add_contact(
+            current_user, project, form.name.data or "", form.email.data or "", form.role.data or ""
+        ),
+        _("The contact was added."),
+    )
+
+
+@bp.post("/projects/<slug>/contacts/<int:contact_id>/delete")
+def delete_contact(slug: str, contact_id: int):  # noqa: ANN201
+    perm.require(perm.can_manage_projects(current_user))
+    project = _load(slug, selectinload(Project.contacts))
+    contact = db.session.get(ProjectContact, contact_id)
+    if contact is None or contact.project_id != project.id:
+        abort(404)
+    services.remove_contact(current_user, project, contact)
+    flash(_("The contact was removed."), "info")
+    return redirect(url_for("projects.detail", slug=project.slug), 303)
+
+
+@bp.route("/projects/<slug>/links/new", methods=["GET", "POST"])
+def new_link(slug: str):  # noqa: ANN201
+    perm.require(perm.can_manage_projects(current_user))
+    project = _load(slug, selectinload(Project.links))
+    form = LinkForm()
+    return _item_page(
+        form,
+        project,
+        _("Add a link to an evaluation"),
+        _("Add link"),
+        lambda: services.add_link(
+            current_user, project, form.title.data or "", form.url.data or ""
+        ),
+        _("The link was added."),
+    )
+
+
+@bp.post("/projects/<slug>/links/<int:link_id>/delete")
+def delete_link(slug: str, link_id: int):  # noqa: ANN201
+    perm.require(perm.can_manage_projects(current_user))
+    project = _load(slug, selectinload(Project.links))
+    link = db.session.get(ProjectLink, link_id)
+    if link is None or link.project_id != project.id:
+        abort(404)
+    services.remove_link(current_user, project, link)
+    flash(_("The link was removed."), "info")
+    return redirect(url_for("projects.detail", slug=project.slug), 303)
+
+
+# --- the statuses table ----------------------------------------------------------------------
+
+
+@bp.route("/projects/statuses", methods=["GET", "POST"])
+def statuses():  # noqa: ANN201
+    perm.require(perm.can_manage_projects(current_user))
+    form = StatusDefinitionForm()
+    code, message = 200, None
+    if form.validate_on_submit():
+        try:
+            services.add_status(
+                current_user,
+                form.key.data or "",
+                form.name.data or "",
+                form.progress.data if form.progress.data is not None else -1,
+                keeps_progress=bool(form.keeps_progress.data),
+            )
+        except DomainError as exc:
+            code, message = exc.status, _field_error(form, exc, "key")
+        else:
+            flash(_("The status was added."), "success")
+            return redirect(url_for("projects.statuses"), 303)
+    elif form.is_submitted():
+        code = 400
+    return render_template(
+        "projects/statuses.html", form=form, statuses=services.statuses(), message=message
+    ), code
+
+
+# --- following ------------------------------------------------------------------------------
+
+
+@bp.post("/projects/<slug>/follow")
+def follow(slug: str):  # noqa: ANN201
+    project = _load(slug)
+    if not perm.is_signed_in(current_user):
+        return _login_back(project.slug)
+    perm.require(perm.can_follow_project(current_user))
+    services.follow(current_user, project)
+    flash(_("You follow this project."), "success")
+    return redirect(url_for("projects.detail", slug=project.slug), 303)
+
+
+@bp.post("/projects/<slug>/unfollow")
+def unfollow(slug: str):  # noqa: ANN201
+    project = _load(slug)
+    if not perm.is_signed_in(current_user):
+        return _login_back(project.slug)
+    services.unfollow(current_user, project)
+    flash(_("You no longer follow this project."), "info")
+    return redirect(url_for("projects.detail", slug=project.slug), 303)
+
+
+# --- feeds ----------------------------------------------------------------------------------
+
+
+def _feed_response(body: bytes) -> Response:
+    return Response(body, content_type=ATOM_TYPE)
+
+
+@bp.get("/projects/<slug>/feed.atom")
+def project_feed(slug: str):  # noqa: ANN201
+    project = _load(slug, joinedload(Project.status))
+    page_url = url_for("projects.detail", slug=project.slug, _external=True)
+    entries = []
+    for item in _timeline(project)[:50]:
+        if item.kind == "update":
+            u = item.item
+            entries.append(
+                FeedEntry(
+                    id=_tag("projects", project.id, "updates", u.id),
+                    title=u.title,
+                    updated=u.posted_at,
+                    link=f"{page_url}#update-{u.id}",
+                    html=u.body_html,
+                    language=project.language,
+                )
+            )
+        else:
+            c = item.item
+            label = services.status_label(c.to_status)
+            entries.append(
+                FeedEntry(
+                    id=_tag("projects", project.id, "status", c.id),
+                    title=_(
+                        "Status: %(status)s (%(progress)d %%)", status=label, progress=c.progress
+                    ),
+                    updated=c.changed_at,
+                    link=f"{page_url}#status-{c.id}",
+                    html=_escape_text(c.comment),
+                )
+            )
+    return _feed_response(
+        atom_feed(
+            feed_id=_tag("projects", project.id),
+            title=project.title,
+            self_url=url_for("projects.project_feed", slug=project.slug, _external=True),
+            alternate_url=page_url,
+            updated=project.content_updated_at,
+            entries=entries,
+            language=project.language,
+        )
+    )
+
+
+def _escape_text(text: str) -> str:
+    return str(escape(text))
+
+
+def _tag(*parts: object) -> str:
+    """A stable Atom id (RFC 4151 tag URI) that survives a change of address."""
+    host = request.host.split(":")[0]
+    return f"tag:{host},2022:" + "/".join(str(p) for p in parts)
+
+
+@bp.get("/projects/feed.atom")
+def feed():  # noqa: ANN201
+    projects = db.session.scalars(
+        select(Project)
+        .options(joinedload(Project.status))
+        .order_by(Project.content_updated_at.desc(), Project.id.desc())
+        .limit(50)
+    ).all()
+    list_url = url_for("projects.index", _external=True)
+    entries = [
+        FeedEntry(
+            id=_tag("projects", p.id),
+            title=f"{p.title} – {services.status_label(p.status)}",
+            updated=p.content_updated_at,
+            link=url_for("projects.detail", slug=p.slug, _external=True),
+            html=_escape_text(p.lead),
+            language=p.language,
+        )
+        for p in projects
+    ]
+    updated = max((p.content_updated_at for p in projects), default=_EPOCH)
+    return _feed_response(
+        atom_feed(
+            feed_id=_tag("projects"),
+            title=_("Projects – Inhabithon"),
+            self_url=url_for("projects.feed", _external=True),
+            alternate_url=list_url,
+            updated=updated,
+            entries=entries,
+        )
+    )
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+@bp.cli.command("seed-statuses")
+def seed_statuses_cmd() -> None:
+    """Add the six built-in project statuses that are missing (safe to run again)."""
+    added = services.seed_statuses()
+    db.session.commit()
+    if added:
+        click.echo(f"Added the statuses: {', '.join(added)}.")
+    else:
+        click.echo("The built-in statuses are already there.")
