@@ -181,6 +181,14 @@ def can_follow_project(user: Any) -> bool:
     return _user(user) is not None
 
 
+# --- results -------------------------------------------------------------------
+
+
+def can_manage_results(user: Any, challenge: Challenge) -> bool:
+    """Officials review the computed ranking, override it and publish the awards."""
+    return is_official(user)
+
+
 # --- administration ----------------------------------------------------------
 
 

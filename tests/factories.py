@@ -18,6 +18,14 @@ from inhabithon.comments.models import Comment
 from inhabithon.db import utcnow
 from inhabithon.events.models import Event
 from inhabithon.ideas.models import AuthorDisplay, Idea, IdeaMember, MemberStatus
+from inhabithon.jury.models import (
+    Juror,
+    JuryAssignment,
+    JuryRound,
+    JuryScore,
+    JuryScoreSheet,
+    PairwiseComparison,
+)
 from inhabithon.markdown import render
 from inhabithon.votes.models import Vote
 from inhabithon.votes.services import cast_vote
@@ -182,6 +190,36 @@ class Factory:
         )
         idea.comment_count += 1
         return self._save(comment)
+
+    def sheet(
+        self, juror: Juror, idea: Idea, values: list[int] | None = None, **kw: Any
+    ) -> JuryAssignment:
+        """An assignment of ``idea`` to ``juror`` with a score sheet of ``values``
+        (one per criterion in order; fewer make an incomplete sheet; None: no sheet)."""
+        assignment = JuryAssignment(juror_id=juror.id, idea_id=idea.id, **kw)
+        if values is not None:
+            criteria = sorted(
+                self.session.get(JuryRound, juror.round_id).criteria, key=lambda c: c.position
+            )
+            assignment.sheet = JuryScoreSheet(
+                scores=[
+                    JuryScore(criterion_id=c.id, value=v)
+                    for c, v in zip(criteria, values, strict=False)
+                ]
+            )
+        return self._save(assignment)
+
+    def comparison(
+        self, juror: Juror, winner: Idea, loser: Idea, *, undone: bool = False
+    ) -> PairwiseComparison:
+        return self._save(
+            PairwiseComparison(
+                juror_id=juror.id,
+                winner_id=winner.id,
+                loser_id=loser.id,
+                undone_at=utcnow() if undone else None,
+            )
+        )
 
     def vote(self, user: User, idea: Idea) -> Vote:
         """A vote cast through ``cast_vote``: the phase, team and budget rules hold."""

@@ -6,10 +6,18 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from inhabithon.challenges.models import Challenge
+from inhabithon.challenges.models import Challenge, VoteVisibility
 from inhabithon.challenges.services import (
     MAX_VOTE_BUDGET,
     MIN_VOTE_BUDGET,
@@ -72,6 +80,17 @@ class ChallengeForm(FlaskForm):
             ),
         ],
     )
+    vote_visibility = RadioField(
+        _l("Public vote counts"),
+        choices=[
+            SelectChoice(VoteVisibility.ALWAYS.value, _l("Shown all the time")),
+            SelectChoice(
+                VoteVisibility.AFTER_VOTING.value,
+                _l("Hidden until voting closes (the order by votes is hidden too)"),
+            ),
+        ],
+        default=VoteVisibility.ALWAYS.value,
+    )
     is_published = BooleanField(
         _l("Published"),
         description=_l("Unchecked, the challenge is a draft that only officials can see."),
@@ -102,6 +121,7 @@ class ChallengeForm(FlaskForm):
             "language": challenge.language,
             "vote_budget": challenge.vote_budget,
             "is_published": challenge.is_published,
+            "vote_visibility": challenge.vote_visibility.value,
         }
         for name in PHASE_FIELDS:
             values[name] = utc_to_local(getattr(challenge, name))
@@ -125,5 +145,8 @@ class ChallengeForm(FlaskForm):
             language=self.language.data or "sv",
             vote_budget=int(self.vote_budget.data or 0),
             is_published=bool(self.is_published.data),
+            vote_visibility=VoteVisibility(
+                self.vote_visibility.data or VoteVisibility.ALWAYS.value
+            ),
             **dates,  # type: ignore[arg-type]
         )

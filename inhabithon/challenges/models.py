@@ -110,6 +110,18 @@ class Challenge(Base):
         return self.phase is Phase.VOTING
 
     @property
+    def votes_visible(self) -> bool:
+        """Whether public vote counts (and the order they give) may be shown now.
+
+        With ``AFTER_VOTING`` they stay hidden while ideas come in and votes are
+        cast, so early counts do not steer the vote.
+        """
+        return self.vote_visibility is VoteVisibility.ALWAYS or self.phase not in (
+            Phase.SUBMISSIONS,
+            Phase.VOTING,
+        )
+
+    @property
     def accepts_comments(self) -> bool:
         return self.phase in (Phase.SUBMISSIONS, Phase.VOTING, Phase.JURY, Phase.RESULTS)
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from inhabithon.accounts.models import User
 from inhabithon.audit.services import record
-from inhabithon.challenges.models import Challenge
+from inhabithon.challenges.models import Challenge, VoteVisibility
 from inhabithon.db import db, utcnow
 from inhabithon.errors import Conflict, InvalidInput
 from inhabithon.events.models import Event
@@ -48,6 +48,7 @@ class ChallengeData:
     vote_budget: int = 3
     is_published: bool = False
     slug: str | None = None  # None or "": made from the title
+    vote_visibility: VoteVisibility = VoteVisibility.ALWAYS
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -123,6 +124,7 @@ def _apply(challenge: Challenge, data: ChallengeData, slug: str) -> None:
     challenge.description_html = render(data.description_md)
     challenge.language = data.language
     challenge.is_published = data.is_published
+    challenge.vote_visibility = VoteVisibility(data.vote_visibility)
     for name in PHASE_FIELDS:
         setattr(challenge, name, getattr(data, name))
 
@@ -145,6 +147,7 @@ def create_challenge(actor: User | None, event: Event, data: ChallengeData) -> C
             "title": challenge.title,
             "is_published": challenge.is_published,
             "vote_budget": challenge.vote_budget,
+            "vote_visibility": challenge.vote_visibility.value,
             **_phase_dates(challenge),
         },
     )
@@ -197,6 +200,7 @@ def update_challenge(actor: User | None, challenge: Challenge, data: ChallengeDa
     dates_before = _phase_dates(challenge)
     budget_before = challenge.vote_budget
     was_published = challenge.is_published
+    visibility_before = challenge.vote_visibility
 
     if data.vote_budget != budget_before:
         _set_budget(challenge, data.vote_budget)
@@ -215,6 +219,14 @@ def update_challenge(actor: User | None, challenge: Challenge, data: ChallengeDa
             challenge,
             before={"vote_budget": budget_before},
             after={"vote_budget": challenge.vote_budget},
+        )
+    if challenge.vote_visibility != visibility_before:
+        record(
+            actor,
+            "challenge.vote_visibility_changed",
+            challenge,
+            before={"vote_visibility": visibility_before.value},
+            after={"vote_visibility": challenge.vote_visibility.value},
         )
     if challenge.is_published != was_published:
         record(

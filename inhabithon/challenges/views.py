@@ -24,6 +24,7 @@ from inhabithon.errors import DomainError, InvalidInput
 from inhabithon.events.models import Event
 from inhabithon.ideas.models import Idea, IdeaStatus
 from inhabithon.permissions import can_manage_events, can_view_challenge, require
+from inhabithon.results.services import award_kinds_by_idea
 
 bp = Blueprint("challenges", __name__)
 
@@ -144,9 +145,11 @@ def load_challenge(slug: str) -> Challenge:
 def detail(slug: str):  # noqa: ANN201
     challenge = load_challenge(slug)
     sort = request.args.get("sort", "votes")
-    if sort not in SORTS:
-        sort = "votes"
+    if sort not in SORTS or not challenge.votes_visible:
+        # Ordering by votes would reveal counts that are hidden while voting is open.
+        sort = "votes" if challenge.votes_visible else "newest"
     page = idea_page(challenge, sort, request.args.get("after"), request.args.get("before"))
+    awards = award_kinds_by_idea(challenge)
     return render_template(
         "challenges/detail.html",
         challenge=challenge,
@@ -154,6 +157,8 @@ def detail(slug: str):  # noqa: ANN201
         steps=timeline_steps(challenge, utcnow()),
         sort=sort,
         page=page,
+        awards=awards,
+        results_published=bool(awards),
     )
 
 

@@ -26,6 +26,7 @@ from inhabithon.db import db
 from inhabithon.ideas.models import Idea, IdeaMember
 from inhabithon.ideas.services import editing_open
 from inhabithon.permissions import can_comment, can_view_idea, is_signed_in
+from inhabithon.results.services import award_kinds_for_idea
 from inhabithon.projects.models import Project
 from inhabithon.votes.services import ballot_for, has_voted
 
@@ -119,6 +120,7 @@ def render_idea_page(
             voted=voted,
             budget=budget,
             remaining=remaining,
+            awards=award_kinds_for_idea(idea),
             project=project,
         ),
         status,
