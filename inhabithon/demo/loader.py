@@ -34,6 +34,7 @@ from inhabithon.demo.content import (
     DemoUser,
 )
 from inhabithon.demo.projects import load_projects
+from inhabithon.demo.results import JURORS, load_results
 from inhabithon.events.models import Event
 from inhabithon.events.services import EventData, create_event
 from inhabithon.ideas.models import Idea, IdeaMember, Origin
@@ -224,6 +225,8 @@ def load_demo() -> LoadReport:
             continue
         _load_event(demo, users, now)
         report.created_events.append(demo.name)
+    jurors = [users["jury"], *(_user(demo, report) for demo in JURORS)]
+    load_results(jurors, users["official"])
     load_projects(users["official"])
     db.session.flush()
     return report
