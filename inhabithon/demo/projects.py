@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 
@@ -50,7 +51,7 @@ def _exists(slug: str) -> bool:
     return db.session.scalar(select(Project.id).where(Project.slug == slug)) is not None
 
 
-def _from_idea(idea: Idea | None, slug: str, title: str, **texts: str) -> ProjectData:
+def _from_idea(idea: Idea | None, slug: str, title: str, **texts: Any) -> ProjectData:
     data = prefill_from_idea(idea) if idea is not None else ProjectData(title=title)
     data.slug = slug
     data.title = title

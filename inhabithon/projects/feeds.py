@@ -11,6 +11,17 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from flask import request, url_for
+from flask_babel import gettext as _
+from markupsafe import escape
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from inhabithon.db import db
+from inhabithon.projects.models import Project
+from inhabithon.projects.page import EPOCH, TimelineItem
+from inhabithon.projects.services import status_label
+
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 
@@ -71,3 +82,85 @@ def atom_feed(
         if item.html:
             sub(entry, "content", item.html, type="html")
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+# --- the project feeds ----------------------------------------------------------------------
+
+FEED_LENGTH = 50
+
+
+def _tag(*parts: object) -> str:
+    """A stable Atom id (RFC 4151 tag URI) that survives a change of address."""
+    host = request.host.split(":")[0]
+    return f"tag:{host},2022:" + "/".join(str(p) for p in parts)
+
+
+def project_feed(project: Project, items: list[TimelineItem]) -> bytes:
+    """A project's updates and status changes, newest first."""
+    page_url = url_for("projects.detail", slug=project.slug, _external=True)
+    entries = []
+    for item in items[:FEED_LENGTH]:
+        if item.kind == "update":
+            u = item.item
+            entries.append(
+                FeedEntry(
+                    id=_tag("projects", project.id, "updates", u.id),
+                    title=u.title,
+                    updated=u.posted_at,
+                    link=f"{page_url}#update-{u.id}",
+                    html=u.body_html,
+                    language=project.language,
+                )
+            )
+        else:
+            c = item.item
+            label = status_label(c.to_status)
+            entries.append(
+                FeedEntry(
+                    id=_tag("projects", project.id, "status", c.id),
+                    title=_(
+                        "Status: %(status)s (%(progress)d %%)", status=label, progress=c.progress
+                    ),
+                    updated=c.changed_at,
+                    link=f"{page_url}#status-{c.id}",
+                    html=str(escape(c.comment)),
+                )
+            )
+    return atom_feed(
+        feed_id=_tag("projects", project.id),
+        title=project.title,
+        self_url=url_for("projects.project_feed", slug=project.slug, _external=True),
+        alternate_url=page_url,
+        updated=project.content_updated_at,
+        entries=entries,
+        language=project.language,
+    )
+
+
+def all_projects_feed() -> bytes:
+    """Every project once, the most recently changed first."""
+    projects = db.session.scalars(
+        select(Project)
+        .options(joinedload(Project.status))
+        .order_by(Project.content_updated_at.desc(), Project.id.desc())
+        .limit(FEED_LENGTH)
+    ).all()
+    entries = [
+        FeedEntry(
+            id=_tag("projects", p.id),
+            title=f"{p.title} – {status_label(p.status)}",
+            updated=p.content_updated_at,
+            link=url_for("projects.detail", slug=p.slug, _external=True),
+            html=str(escape(p.lead)),
+            language=p.language,
+        )
+        for p in projects
+    ]
+    return atom_feed(
+        feed_id=_tag("projects"),
+        title=_("Projects – Inhabithon"),
+        self_url=url_for("projects.feed", _external=True),
+        alternate_url=url_for("projects.index", _external=True),
+        updated=max((p.content_updated_at for p in projects), default=EPOCH),
+        entries=entries,
+    )

@@ -3,13 +3,9 @@ and the officials' pages to write them, move them and post updates."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from dataclasses import dataclass
 from typing import Any
 
 import click
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -23,8 +19,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import escape
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import Form
 
@@ -32,10 +27,8 @@ from inhabithon import permissions as perm
 from inhabithon.challenges.models import Challenge
 from inhabithon.db import db
 from inhabithon.errors import DomainError
-from inhabithon.events.models import Event
 from inhabithon.ideas.models import Idea
-from inhabithon.projects import services
-from inhabithon.projects.feeds import ATOM_TYPE, FeedEntry, atom_feed
+from inhabithon.projects import feeds, services
 from inhabithon.projects.forms import (
     ContactForm,
     GoalForm,
@@ -50,40 +43,20 @@ from inhabithon.projects.models import (
     Project,
     ProjectContact,
     ProjectLink,
-    ProjectSlug,
     ProjectStatus,
-    ProjectStatusChange,
-    ProjectUpdate,
 )
+from inhabithon.projects.page import load_project, project_list, timeline
 from inhabithon.results.models import Award
 
 bp = Blueprint("projects", __name__)
 
+# Projects per page of the list (tests make it smaller).
 PER_PAGE = 20
-_CURSOR = re.compile(r"^(\d{1,18})\.(\d{1,18})$")
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_MICROSECOND = dt.timedelta(microseconds=1)
 
 
 @bp.app_template_global()
 def project_status_label(status: ProjectStatus) -> str:
     return services.status_label(status)
-
-
-def _load(slug: str, *options: Any) -> Project:
-    """The project at ``slug``; an old address redirects (301) to the current one."""
-    project = db.session.scalar(select(Project).options(*options).where(Project.slug == slug))
-    if project is None:
-        old = db.session.get(ProjectSlug, slug)
-        if old is None:
-            abort(404)
-        current = db.session.get(Project, old.project_id)
-        if current is None:
-            abort(404)
-        endpoint = request.endpoint or "projects.detail"
-        args = {**(request.view_args or {}), "slug": current.slug}
-        abort(redirect(url_for(endpoint, **args, **request.args), 301))
-    return project
 
 
 def _field_error(form: Form, exc: DomainError, default: str) -> str | None:
@@ -95,115 +68,29 @@ def _field_error(form: Form, exc: DomainError, default: str) -> str | None:
     return None
 
 
-def _login_back(slug: str) -> Response:
+def _login_back(slug: str) -> ResponseReturnValue:
     flash(_("Please log in to continue."), "info")
     return redirect(url_for("accounts.login", next=url_for("projects.detail", slug=slug)))
 
 
-# --- the public list ---------------------------------------------------------------
-
-
-def _decode(raw: str | None) -> tuple[dt.datetime, int] | None:
-    match = _CURSOR.fullmatch(raw or "")
-    if match is None:
-        return None
-    try:
-        return _EPOCH + int(match[1]) * _MICROSECOND, int(match[2])
-    except OverflowError:
-        return None
-
-
-def _encode(project: Project) -> str:
-    return f"{(project.published_at - _EPOCH) // _MICROSECOND}.{project.id}"
+# --- the public pages --------------------------------------------------------------
 
 
 @bp.get("/projects")
 def index():  # noqa: ANN201
-    all_statuses = services.statuses()
-    by_key = {s.key: s for s in all_statuses}
-    status = by_key.get(request.args.get("status", ""))
-    category = request.args.get("category", "").strip()
-    event_slug = request.args.get("event", "").strip()
-    event = db.session.scalar(select(Event).where(Event.slug == event_slug)) if event_slug else None
-
-    scope: list[Any] = []
-    if category:
-        scope.append(Project.category == category)
-    if event_slug:
-        scope.append(Project.event_id == (event.id if event else -1))
-    counts = dict(
-        db.session.execute(
-            select(Project.status_id, func.count()).where(*scope).group_by(Project.status_id)
-        ).all()
+    listing = project_list(
+        request.args.get("status", ""),
+        request.args.get("category", "").strip(),
+        request.args.get("event", "").strip(),
+        request.args.get("after"),
+        per_page=PER_PAGE,
     )
-
-    query = select(Project).options(joinedload(Project.status)).where(*scope)
-    if status is not None:
-        query = query.where(Project.status_id == status.id)
-    cursor = _decode(request.args.get("after"))
-    if cursor is not None:
-        query = query.where(sa.tuple_(Project.published_at, Project.id) < cursor)
-    rows = list(
-        db.session.scalars(
-            query.order_by(Project.published_at.desc(), Project.id.desc()).limit(PER_PAGE + 1)
-        )
-    )
-    projects = rows[:PER_PAGE]
-    next_cursor = _encode(projects[-1]) if len(rows) > PER_PAGE else None
-
-    categories = [
-        c
-        for c in db.session.scalars(select(Project.category).distinct().order_by(Project.category))
-        if c
-    ]
-    events = db.session.scalars(
-        select(Event)
-        .where(Event.id.in_(select(Project.event_id).where(Project.event_id.is_not(None))))
-        .order_by(Event.starts_at.desc())
-    ).all()
-    return render_template(
-        "projects/index.html",
-        projects=projects,
-        statuses=all_statuses,
-        counts=counts,
-        total=sum(counts.values()),
-        status=status,
-        category=category,
-        event_slug=event_slug,
-        categories=categories,
-        events=events,
-        next_cursor=next_cursor,
-    )
-
-
-# --- the project page ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TimelineItem:
-    when: dt.datetime
-    kind: str  # "status" or "update"
-    item: Any
-
-
-def _timeline(project: Project) -> list[TimelineItem]:
-    changes = db.session.scalars(
-        select(ProjectStatusChange)
-        .options(joinedload(ProjectStatusChange.to_status))
-        .where(ProjectStatusChange.project_id == project.id)
-    ).all()
-    updates = db.session.scalars(
-        select(ProjectUpdate).where(ProjectUpdate.project_id == project.id)
-    ).all()
-    items = [TimelineItem(c.changed_at, "status", c) for c in changes]
-    items += [TimelineItem(u.posted_at, "update", u) for u in updates]
-    items.sort(key=lambda t: (t.when, t.kind == "update", t.item.id), reverse=True)
-    return items
+    return render_template("projects/index.html", listing=listing)
 
 
 @bp.get("/projects/<slug>")
 def detail(slug: str):  # noqa: ANN201
-    project = _load(
+    project = load_project(
         slug,
         joinedload(Project.status),
         joinedload(Project.event),
@@ -215,10 +102,7 @@ def detail(slug: str):  # noqa: ANN201
     )
     following = perm.is_signed_in(current_user) and services.is_following(current_user, project)
     return render_template(
-        "projects/detail.html",
-        project=project,
-        timeline=_timeline(project),
-        following=following,
+        "projects/detail.html", project=project, timeline=timeline(project), following=following
     )
 
 
@@ -277,7 +161,7 @@ def new_from_idea(idea_id: int):  # noqa: ANN201
 @bp.route("/projects/<slug>/edit", methods=["GET", "POST"])
 def edit(slug: str):  # noqa: ANN201
     perm.require(perm.can_manage_projects(current_user))
-    project = _load(slug, joinedload(Project.status))
+    project = load_project(slug, joinedload(Project.status))
     origin = services.ProjectData(
         title=project.title,
         event_id=project.event_id,
@@ -294,7 +178,7 @@ def edit(slug: str):  # noqa: ANN201
 @bp.route("/projects/<slug>/status", methods=["GET", "POST"])
 def status(slug: str):  # noqa: ANN201
     perm.require(perm.can_manage_projects(current_user))
-    project = _load(slug, joinedload(Project.status))
+    project = load_project(slug, joinedload(Project.status))
     all_statuses = services.statuses()
     form = StatusForm()
     form.status.choices = [(s.id, services.status_label(s)) for s in all_statuses]
@@ -331,7 +215,7 @@ def status(slug: str):  # noqa: ANN201
 @bp.route("/projects/<slug>/updates", methods=["GET", "POST"])
 def updates(slug: str):  # noqa: ANN201
     perm.require(perm.can_manage_projects(current_user))
-    project = _load(slug)
+    project = load_project(slug)
     form = UpdateForm()
     code, message = 200, None
     if form.validate_on_submit():
@@ -392,7 +276,7 @@ def _goal(project: Project, goal_id: int) -> ImpactGoal:
 @bp.route("/projects/<slug>/goals/new", methods=["GET", "POST"])
 def new_goal(slug: str):  # noqa: ANN201
     perm.require(perm.can_manage_projects(current_user))
-    project = _load(slug, selectinload(Project.goals))
+    project = load_project(slug, selectinload(Project.goals))
     form = GoalForm()
     return _item_page(
         form,
@@ -407,7 +291,7 @@ def new_goal(slug: str):  # noqa: ANN201
 @bp.route("/projects/<slug>/goals/<int:goal_id>/edit", methods=["GET", "POST"])
 def edit_goal(slug: str, goal_id: int):  # noqa: ANN201
     perm.require(perm.can_manage_projects(current_user))
-    project = _load(slug)
+    project = load_project(slug)
     goal = _goal(project, goal_id)
     form = GoalForm(data=GoalForm.initial(goal)) if request.method == "GET" else GoalForm()
     return _item_page(
@@ -423,7 +307,7 @@ def edit_goal(slug: str, goal_id: int):  # noqa: ANN201
 @bp.post("/projects/<slug>/goals/<int:goal_id>/delete")
 def delete_goal(slug: str, goal_id: int):  # noqa: ANN201
     perm.require(perm.can_manage_projects(current_user))
-    project = _load(slug, selectinload(Project.goals))
+    project = load_project(slug, selectinload(Project.goals))
     services.remove_goal(current_user, _goal(project, goal_id))
     flash(_("The impact goal was removed."), "info")
     return redirect(url_for("projects.detail", slug=project.slug), 303)
@@ -432,7 +316,7 @@ def delete_goal(slug: str, goal_id: int):  # noqa: ANN201
 @bp.route("/projects/<slug>/contacts/new", methods=["GET", "POST"])
 def new_contact(slug: str):  # noqa: ANN201
     perm.require(perm.can_manage_projects(current_user))
-    project = _load(slug, selectinload(Project.contacts))
+    project = load_project(slug, selectinload(Project.contacts))
     form = ContactForm()
     return _item_page(
         form,
@@ -449,7 +333,7 @@ def new_contact(slug: str):  # noqa: ANN201
 @bp.post("/projects/<slug>/contacts/<int:contact_id>/delete")
 def delete_contact(slug: str, contact_id: int):  # noqa: ANN201
     perm.require(perm.can_manage_projects(current_user))
-    project = _load(slug, selectinload(Project.contacts))
+    project = load_project(slug, selectinload(Project.contacts))
     contact = db.session.get(ProjectContact, contact_id)
     if contact is None or contact.project_id != project.id:
         abort(404)
@@ -461,7 +345,7 @@ def delete_contact(slug: str, contact_id: int):  # noqa: ANN201
 @bp.route("/projects/<slug>/links/new", methods=["GET", "POST"])
 def new_link(slug: str):  # noqa: ANN201
     perm.require(perm.can_manage_projects(current_user))
-    project = _load(slug, selectinload(Project.links))
+    project = load_project(slug, selectinload(Project.links))
     form = LinkForm()
     return _item_page(
         form,
@@ -478,7 +362,7 @@ def new_link(slug: str):  # noqa: ANN201
 @bp.post("/projects/<slug>/links/<int:link_id>/delete")
 def delete_link(slug: str, link_id: int):  # noqa: ANN201
     perm.require(perm.can_manage_projects(current_user))
-    project = _load(slug, selectinload(Project.links))
+    project = load_project(slug, selectinload(Project.links))
     link = db.session.get(ProjectLink, link_id)
     if link is None or link.project_id != project.id:
         abort(404)
@@ -521,7 +405,7 @@ def statuses():  # noqa: ANN201
 
 @bp.post("/projects/<slug>/follow")
 def follow(slug: str):  # noqa: ANN201
-    project = _load(slug)
+    project = load_project(slug)
     if not perm.is_signed_in(current_user):
         return _login_back(project.slug)
     perm.require(perm.can_follow_project(current_user))
@@ -532,7 +416,7 @@ def follow(slug: str):  # noqa: ANN201
 
 @bp.post("/projects/<slug>/unfollow")
 def unfollow(slug: str):  # noqa: ANN201
-    project = _load(slug)
+    project = load_project(slug)
     if not perm.is_signed_in(current_user):
         return _login_back(project.slug)
     services.unfollow(current_user, project)
@@ -543,96 +427,15 @@ def unfollow(slug: str):  # noqa: ANN201
 # --- feeds ----------------------------------------------------------------------------------
 
 
-def _feed_response(body: bytes) -> Response:
-    return Response(body, content_type=ATOM_TYPE)
-
-
 @bp.get("/projects/<slug>/feed.atom")
 def project_feed(slug: str):  # noqa: ANN201
-    project = _load(slug, joinedload(Project.status))
-    page_url = url_for("projects.detail", slug=project.slug, _external=True)
-    entries = []
-    for item in _timeline(project)[:50]:
-        if item.kind == "update":
-            u = item.item
-            entries.append(
-                FeedEntry(
-                    id=_tag("projects", project.id, "updates", u.id),
-                    title=u.title,
-                    updated=u.posted_at,
-                    link=f"{page_url}#update-{u.id}",
-                    html=u.body_html,
-                    language=project.language,
-                )
-            )
-        else:
-            c = item.item
-            label = services.status_label(c.to_status)
-            entries.append(
-                FeedEntry(
-                    id=_tag("projects", project.id, "status", c.id),
-                    title=_(
-                        "Status: %(status)s (%(progress)d %%)", status=label, progress=c.progress
-                    ),
-                    updated=c.changed_at,
-                    link=f"{page_url}#status-{c.id}",
-                    html=_escape_text(c.comment),
-                )
-            )
-    return _feed_response(
-        atom_feed(
-            feed_id=_tag("projects", project.id),
-            title=project.title,
-            self_url=url_for("projects.project_feed", slug=project.slug, _external=True),
-            alternate_url=page_url,
-            updated=project.content_updated_at,
-            entries=entries,
-            language=project.language,
-        )
-    )
-
-
-def _escape_text(text: str) -> str:
-    return str(escape(text))
-
-
-def _tag(*parts: object) -> str:
-    """A stable Atom id (RFC 4151 tag URI) that survives a change of address."""
-    host = request.host.split(":")[0]
-    return f"tag:{host},2022:" + "/".join(str(p) for p in parts)
+    project = load_project(slug)
+    return Response(feeds.project_feed(project, timeline(project)), content_type=feeds.ATOM_TYPE)
 
 
 @bp.get("/projects/feed.atom")
 def feed():  # noqa: ANN201
-    projects = db.session.scalars(
-        select(Project)
-        .options(joinedload(Project.status))
-        .order_by(Project.content_updated_at.desc(), Project.id.desc())
-        .limit(50)
-    ).all()
-    list_url = url_for("projects.index", _external=True)
-    entries = [
-        FeedEntry(
-            id=_tag("projects", p.id),
-            title=f"{p.title} – {services.status_label(p.status)}",
-            updated=p.content_updated_at,
-            link=url_for("projects.detail", slug=p.slug, _external=True),
-            html=_escape_text(p.lead),
-            language=p.language,
-        )
-        for p in projects
-    ]
-    updated = max((p.content_updated_at for p in projects), default=_EPOCH)
-    return _feed_response(
-        atom_feed(
-            feed_id=_tag("projects"),
-            title=_("Projects – Inhabithon"),
-            self_url=url_for("projects.feed", _external=True),
-            alternate_url=list_url,
-            updated=updated,
-            entries=entries,
-        )
-    )
+    return Response(feeds.all_projects_feed(), content_type=feeds.ATOM_TYPE)
 
 
 # --- command line ---------------------------------------------------------------------------
