@@ -594,7 +594,6 @@ def _comparisons(jury_round: JuryRound) -> list[PairwiseComparison]:
 
 
 def _pair_valid(
-    juror: Juror,
     pair: tuple[int, int],
     ideas: set[int],
     judged: set[frozenset[int]],
@@ -622,7 +621,7 @@ def current_pair(juror: Juror, now: dt.datetime | None = None) -> tuple[int, int
     excluded = {i for j, i in exclusions(jury_round, sorted(ideas)) if j == juror.id}
     if juror.current_a_id is not None and juror.current_b_id is not None:
         pair = (juror.current_a_id, juror.current_b_id)
-        if _pair_valid(juror, pair, ideas, judged, excluded):
+        if _pair_valid(pair, ideas, judged, excluded):
             return pair
     state = pairwise.replay(
         [pairwise.Comparison(*c.as_tuple()) for c in live],
@@ -678,11 +677,11 @@ def current_pair(juror: Juror, now: dt.datetime | None = None) -> tuple[int, int
                 return (a, b)
         return None
 
-    pair = pick(busy) or pick(set())
-    juror.current_a_id, juror.current_b_id = pair if pair else (None, None)
-    juror.pair_shown_at = now if pair else None
+    chosen = pick(busy) or pick(set())  # a busy idea rather than none at all
+    juror.current_a_id, juror.current_b_id = chosen if chosen else (None, None)
+    juror.pair_shown_at = now if chosen else None
     db.session.flush()
-    return pair
+    return chosen
 
 
 def compare(user: User, juror: Juror, winner_id: int, loser_id: int) -> PairwiseComparison:

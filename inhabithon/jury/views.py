@@ -334,6 +334,12 @@ def _my_assignments(juror: Juror) -> list[JuryAssignment]:
     )
 
 
+def _conflict_form(idea_id: int) -> ReasonForm:
+    """One form per idea row: prefixed so ids stay unique (the page's token is checked
+    by the app-wide CSRF protection)."""
+    return ReasonForm(prefix=f"conflict-{idea_id}", meta={"csrf": False})
+
+
 def _render_assigned(juror: Juror, status: int = 200, **extra: Any) -> tuple[str, int]:
     assignments = _my_assignments(juror)
     scored = sum(1 for a in assignments if a.sheet is not None and a.recused_at is None)
@@ -346,8 +352,8 @@ def _render_assigned(juror: Juror, status: int = 200, **extra: Any) -> tuple[str
         assignments=assignments,
         scored=scored,
         total=total,
-        conflict_forms=extra.pop("conflict_forms", {}),
-        conflict_form=ReasonForm(),
+        conflict_forms={a.idea_id: _conflict_form(a.idea_id) for a in assignments}
+        | extra.pop("conflict_forms", {}),
         scoring_open=services.scoring_open(juror.round.challenge),
         **extra,
     ), status
@@ -367,7 +373,7 @@ def conflict(slug: str, idea_id: int):  # noqa: ANN201
     idea = perm.get_or_404(Idea, idea_id)
     if idea.challenge_id != juror.round.challenge_id or idea.status is not IdeaStatus.PUBLISHED:
         abort(404)
-    form = ReasonForm()
+    form = _conflict_form(idea.id)
     if form.validate_on_submit():
         try:
             services.declare_conflict(current_user, juror, idea, form.reason.data or "")

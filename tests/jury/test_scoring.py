@@ -1,6 +1,8 @@
 """Jurors score their assigned ideas: progress, the score sheet, validation,
 recusal, conflicts, phase limits, and never another juror's sheet."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -202,10 +204,11 @@ def test_a_declared_conflict_removes_the_assignment_and_excludes_the_idea(client
     idea, assignment_id = world["ideas"][1], world["mine"][1].id
     client.post(score_url(world, idea), data=values(world, 2, 2))
     url = f"/jury/{world['challenge'].slug}/ideas/{idea.id}/conflict"
-    response = client.post(url, data={"reason": ""})
+    response = client.post(url, data={f"conflict-{idea.id}-reason": ""})
     assert response.status_code == 400
     assert "Write a short reason." in response.get_data(as_text=True)
-    assert client.post(url, data={"reason": "My neighbour wrote it"}).status_code == 303
+    data = {f"conflict-{idea.id}-reason": "My neighbour wrote it"}
+    assert client.post(url, data=data).status_code == 303
     assert db.scalar(select(JuryAssignment.id).where(JuryAssignment.id == assignment_id)) is None
     assert db.scalar(select(JuryScore.value).limit(1)) is None
     conflict = db.scalar(select(JuryConflict))
@@ -249,3 +252,25 @@ def test_the_setup_page_runs_a_fixed_number_of_queries(client, make, db, world, 
     count_queries.statements.clear()
     assert client.get(url).status_code == 200
     assert count_queries.count == few
+
+
+def test_a_conflict_without_the_csrf_token_is_refused(client, db, world):
+    login(client, world["me"])
+    idea = world["ideas"][0]
+    url = f"/jury/{world['challenge'].slug}/ideas/{idea.id}/conflict"
+    response = client.post(url, data={f"conflict-{idea.id}-reason": "Because"}, csrf=False)
+    assert response.status_code == 400
+    assert db.scalar(select(JuryConflict.id)) is None
+
+
+def test_jury_pages_have_unique_element_ids(client, make, world):
+    def ids(page):
+        found = re.findall(r'\sid="([^"]+)"', page)
+        return [i for i in found if found.count(i) > 1]
+
+    login(client, world["me"])
+    assert ids(client.get(f"/jury/{world['challenge'].slug}").get_data(as_text=True)) == []
+    assert ids(client.get(score_url(world, world["ideas"][0])).get_data(as_text=True)) == []
+    client.login(make.user(Role.OFFICIAL, locale="en"))
+    setup = client.get(f"/manage/challenges/{world['challenge'].slug}/jury")
+    assert ids(setup.get_data(as_text=True)) == []
