@@ -32,11 +32,20 @@ PYBABEL = Path(sys.executable).parent / "pybabel"
 LOCALES = ("ar", "en")
 
 # Arabic has six plural forms: zero, one, two, few (3–10), many (11–99), other (100–102…).
-AR_PLURAL_EXPR = (
-    "(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5)"
-)
+AR_PLURAL_EXPR = "(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5)"
 AR_PLURAL_CASES = {
-    0: 0, 1: 1, 2: 2, 3: 3, 10: 3, 11: 4, 99: 4, 100: 5, 101: 5, 102: 5, 103: 3, 111: 4,
+    0: 0,
+    1: 1,
+    2: 2,
+    3: 3,
+    10: 3,
+    11: 4,
+    99: 4,
+    100: 5,
+    101: 5,
+    102: 5,
+    103: 3,
+    111: 4,
 }
 NUM_PLURALS = {"ar": 6, "en": 2}
 
@@ -339,9 +348,7 @@ def test_switcher_goes_back_to_swedish_in_one_step(client: FlaskClient) -> None:
     assert "Hoppa till innehållet" in html
 
 
-def test_switcher_remembers_arabic_for_a_logged_in_user(
-    client: FlaskClient, make: Factory
-) -> None:
+def test_switcher_remembers_arabic_for_a_logged_in_user(client: FlaskClient, make: Factory) -> None:
     user: User = client.login(make.user(locale="sv"))  # type: ignore[attr-defined]
     assert '<html lang="sv"' in _html(client, "/")
     response = client.post("/language", data={"lang": "ar", "next": "/"})
