@@ -13,7 +13,7 @@ from flask import Flask, g
 from sqlalchemy.orm import Session
 
 from inhabithon.accounts.models import Role, User, UserRole
-from inhabithon.challenges.models import Challenge, Phase
+from inhabithon.challenges.models import Challenge, ChallengeTranslation, Phase
 from inhabithon.comments.models import Comment
 from inhabithon.db import utcnow
 from inhabithon.events.models import Event
@@ -143,6 +143,21 @@ class Factory:
         values.update(kw)
         values["description_html"] = render(values["description_md"])
         return self._save(Challenge(event=event or self.event(), **values))
+
+    def challenge_translation(
+        self, challenge: Challenge, language: str = "en", **kw: Any
+    ) -> ChallengeTranslation:
+        values: dict[str, Any] = {
+            "title": f"{challenge.title} ({language})",
+            "summary": "",
+            "description_md": "",
+            **kw,
+        }
+        values["description_html"] = render(values["description_md"])
+        translation = ChallengeTranslation(challenge_id=challenge.id, language=language, **values)
+        saved = self._save(translation)
+        self.session.expire(challenge, ["translations"])
+        return saved
 
     def idea(
         self,

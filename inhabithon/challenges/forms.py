@@ -23,6 +23,7 @@ from inhabithon.challenges.services import (
     MIN_VOTE_BUDGET,
     PHASE_FIELDS,
     ChallengeData,
+    TranslationData,
 )
 from inhabithon.events.forms import (
     content_language_choices,
@@ -149,4 +150,31 @@ class ChallengeForm(FlaskForm):
                 self.vote_visibility.data or VoteVisibility.ALWAYS.value
             ),
             **dates,  # type: ignore[arg-type]
+        )
+
+
+class ChallengeTranslationForm(FlaskForm):
+    """An official's translation of a challenge's texts into one interface language."""
+
+    language = SelectField(_l("Language of the translation"), choices=[], validate_choice=False)
+    title = StringField(
+        _l("Title"),
+        validators=[DataRequired(_l("Enter the translated title.")), Length(max=200)],
+    )
+    summary = TextAreaField(
+        _l("Summary"),
+        description=_l("One or two sentences shown on cards and lists."),
+        validators=[Length(max=400)],
+    )
+    description = TextAreaField(
+        _l("Description"),
+        description=_l("Markdown: **bold**, *italic*, lists and links."),
+        validators=[Length(max=20000)],
+    )
+
+    def to_data(self) -> TranslationData:
+        return TranslationData(
+            title=self.title.data or "",
+            summary=self.summary.data or "",
+            description_md=self.description.data or "",
         )

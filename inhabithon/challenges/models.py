@@ -77,6 +77,13 @@ class Challenge(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     event: Mapped[Event] = relationship(back_populates="challenges")
+    # Officials' translations of the texts into other interface languages.
+    translations: Mapped[list[ChallengeTranslation]] = relationship(
+        back_populates="challenge",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ChallengeTranslation.language",
+    )
 
     def phase_at(self, now: dt.datetime) -> Phase:
         if not self.is_published:
@@ -127,3 +134,25 @@ class Challenge(Base):
 
     def __repr__(self) -> str:
         return f"<Challenge {self.slug}>"
+
+
+class ChallengeTranslation(Base):
+    """A challenge's title, summary and description in another language,
+    entered by an official; visitors reading that language see it."""
+
+    __tablename__ = "challenge_translations"
+    __table_args__ = (sa.UniqueConstraint("challenge_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(sa.ForeignKey("challenges.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.String(400), default="")
+    description_md: Mapped[str] = mapped_column(sa.Text, default="")
+    description_html: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    challenge: Mapped[Challenge] = relationship(back_populates="translations")
+
+    def __repr__(self) -> str:
+        return f"<ChallengeTranslation {self.challenge_id} {self.language}>"

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from inhabithon.accounts.models import User
 from inhabithon.audit.services import record
-from inhabithon.challenges.models import Challenge, VoteVisibility
+from inhabithon.challenges.models import Challenge, ChallengeTranslation, VoteVisibility
 from inhabithon.db import db, utcnow
 from inhabithon.errors import Conflict, InvalidInput
 from inhabithon.events.models import Event
@@ -237,3 +238,82 @@ def update_challenge(actor: User | None, challenge: Challenge, data: ChallengeDa
             after={"is_published": challenge.is_published},
         )
     return challenge
+
+
+# --- translations of a challenge's texts ----------------------------------------
+
+
+@dataclass
+class TranslationData:
+    """An official's translation of a challenge's title, summary and description."""
+
+    title: str
+    summary: str = ""
+    description_md: str = ""
+
+
+def translation_languages(challenge: Challenge) -> list[str]:
+    """The interface languages a challenge can be translated into (not its own)."""
+    return [code for code in current_app.config["LANGUAGES"] if code != challenge.language]
+
+
+def _translation(challenge: Challenge, language: str) -> ChallengeTranslation | None:
+    return db.session.scalar(
+        select(ChallengeTranslation).where(
+            ChallengeTranslation.challenge_id == challenge.id,
+            ChallengeTranslation.language == language,
+        )
+    )
+
+
+def save_challenge_translation(
+    actor: User | None, challenge: Challenge, language: str, data: TranslationData
+) -> ChallengeTranslation:
+    """Add or replace the translation of ``challenge`` into ``language``."""
+    if language not in translation_languages(challenge):
+        raise InvalidInput(
+            _l("Choose one of the interface languages other than the challenge's own."),
+            field="language",
+        )
+    if not data.title.strip():
+        raise InvalidInput(_l("Enter the translated title."), field="title")
+    translation = _translation(challenge, language)
+    created = translation is None
+    if translation is None:
+        translation = ChallengeTranslation(challenge_id=challenge.id, language=language)
+        db.session.add(translation)
+    translation.title = data.title.strip()
+    translation.summary = data.summary.strip()
+    translation.description_md = data.description_md
+    translation.description_html = render(data.description_md)
+    translation.updated_at = utcnow()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(
+            _l("Someone else added this translation meanwhile. Open it and try again."),
+            field="language",
+        ) from None
+    record(
+        actor,
+        "challenge.translation_added" if created else "challenge.translation_changed",
+        challenge,
+        after={"language": language, "title": translation.title},
+    )
+    return translation
+
+
+def delete_challenge_translation(actor: User | None, challenge: Challenge, language: str) -> None:
+    """Remove the translation of ``challenge`` into ``language``; 409 if there is none."""
+    translation = _translation(challenge, language)
+    if translation is None:
+        raise Conflict(_l("There is no translation into this language."), field="language")
+    db.session.delete(translation)
+    db.session.flush()
+    record(
+        actor,
+        "challenge.translation_deleted",
+        challenge,
+        before={"language": language, "title": translation.title},
+    )

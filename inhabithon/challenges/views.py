@@ -17,11 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from inhabithon.challenges import services
-from inhabithon.challenges.forms import ChallengeForm
+from inhabithon.challenges.forms import ChallengeForm, ChallengeTranslationForm
+from inhabithon.challenges.localized import LocalizedText, localized
 from inhabithon.challenges.models import Challenge, Phase
 from inhabithon.db import db, utcnow
 from inhabithon.errors import DomainError, InvalidInput
 from inhabithon.events.models import Event
+from inhabithon.i18n import LANGUAGE_NAMES
 from inhabithon.ideas.models import Idea, IdeaStatus
 from inhabithon.permissions import can_manage_events, can_view_challenge, require
 from inhabithon.results.services import award_kinds_by_idea
@@ -208,3 +210,89 @@ def edit(slug: str):  # noqa: ANN201
         abort(404)
     form = ChallengeForm(data=ChallengeForm.initial(challenge))
     return _save(form, challenge.event, challenge)
+
+
+# --- translations of a challenge's texts ----------------------------------------
+
+
+def _manageable_challenge(slug: str) -> Challenge:
+    require(can_manage_events(current_user))
+    challenge = db.session.scalar(
+        select(Challenge)
+        .options(selectinload(Challenge.event), selectinload(Challenge.translations))
+        .where(Challenge.slug == slug)
+    )
+    if challenge is None:
+        abort(404)
+    return challenge
+
+
+@bp.route("/manage/challenges/<slug>/translations", methods=["GET", "POST"])
+def translations(slug: str):  # noqa: ANN201
+    challenge = _manageable_challenge(slug)
+    languages = services.translation_languages(challenge)
+    existing = {t.language: t for t in challenge.translations}
+    wanted = request.args.get("language", "")
+    current = existing.get(wanted)
+    data: dict[str, Any] = {"language": wanted if wanted in languages else None}
+    if current is not None:
+        data.update(
+            title=current.title, summary=current.summary, description=current.description_md
+        )
+    form = ChallengeTranslationForm(data=data)
+    form.language.choices = [(code, LANGUAGE_NAMES.get(code, code)) for code in languages]
+    status = 200
+    if form.is_submitted():
+        status = 400
+        if form.validate():
+            language = form.language.data or ""
+            try:
+                services.save_challenge_translation(
+                    current_user, challenge, language, form.to_data()
+                )
+            except DomainError as exc:
+                getattr(form, exc.field or "title").errors.append(exc.message)
+                status = exc.status
+            else:
+                flash(
+                    _(
+                        "The translation into %(language)s was saved.",
+                        language=LANGUAGE_NAMES.get(language, language),
+                    ),
+                    "success",
+                )
+                return redirect(url_for("challenges.translations", slug=challenge.slug), 303)
+    return render_template(
+        "challenges/translations.html",
+        challenge=challenge,
+        form=form,
+        languages=languages,
+        existing=existing,
+        editing=current,
+    ), status
+
+
+@bp.post("/manage/challenges/<slug>/translations/<language>/delete")
+def delete_translation(slug: str, language: str):  # noqa: ANN201
+    challenge = _manageable_challenge(slug)
+    if language not in {t.language for t in challenge.translations}:
+        abort(404)
+    try:
+        services.delete_challenge_translation(current_user, challenge, language)
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("challenges.translations", slug=challenge.slug), 303)
+    flash(
+        _(
+            "The translation into %(language)s was deleted.",
+            language=LANGUAGE_NAMES.get(language, language),
+        ),
+        "success",
+    )
+    return redirect(url_for("challenges.translations", slug=challenge.slug), 303)
+
+
+@bp.app_template_global("localized")
+def localized_global(challenge: Challenge) -> LocalizedText:
+    """``localized(challenge)`` in templates: see ``inhabithon.challenges.localized``."""
+    return localized(challenge)

@@ -29,7 +29,11 @@ def load_event(slug: str) -> Event:
 @bp.get("/events/<slug>")
 def detail(slug: str):  # noqa: ANN201
     event = load_event(slug)
-    query = select(Challenge).where(Challenge.event_id == event.id)
+    query = (
+        select(Challenge)
+        .options(selectinload(Challenge.translations))
+        .where(Challenge.event_id == event.id)
+    )
     if not is_official(current_user):
         query = query.where(Challenge.is_published.is_(True))
     challenges = db.session.scalars(

@@ -29,7 +29,7 @@ def home():  # noqa: ANN201
         events = db.session.scalars(select(Event).order_by(Event.starts_at.desc()).limit(3)).all()
     open_challenges = db.session.scalars(
         select(Challenge)
-        .options(selectinload(Challenge.event))
+        .options(selectinload(Challenge.event), selectinload(Challenge.translations))
         .where(
             Challenge.is_published.is_(True),
             Challenge.submissions_open_at <= now,
