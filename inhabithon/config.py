@@ -48,6 +48,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "IDEAS_PER_PAGE": 20,
         "DEFAULT_VOTE_BUDGET": 3,
+        # Where residents report accessibility problems (the accessibility statement).
+        "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "tillganglighet@example.org"),
     }
     if overrides:
         config.update(overrides)

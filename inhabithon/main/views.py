@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select, text
@@ -70,6 +72,24 @@ def set_language():  # noqa: ANN201
         if current_user.is_authenticated:
             set_locale(current_user, lang)
     return response
+
+
+# When the site was last assessed (axe-core in Chromium and keyboard tests).
+ACCESSIBILITY_ASSESSED_ON = dt.date(2026, 11, 22)
+DIGG_REPORT_URL = (
+    "https://www.digg.se/analys-och-uppfoljning/lagen-om-tillganglighet-till-digital-offentlig-service-dos-lagen/anmal-bristande-tillganglighet"
+)
+
+
+@bp.get("/accessibility")
+def accessibility():  # noqa: ANN201
+    """The accessibility statement (tillgänglighetsredogörelse) the law asks for."""
+    return render_template(
+        "main/accessibility.html",
+        contact_email=current_app.config["CONTACT_EMAIL"],
+        assessed_on=ACCESSIBILITY_ASSESSED_ON,
+        digg_url=DIGG_REPORT_URL,
+    )
 
 
 @bp.get("/healthz")
