@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 Pair = tuple[int, int]
 """(juror_id, idea_id)"""
+MAX_SWAP_TRIALS = 2000
+"""Connectivity repair: at most this many swaps are tried (each costs one pass)."""
 
 
 @dataclass(frozen=True)
@@ -140,8 +142,12 @@ def plan(
                 break
 
     # 3. Connectivity: swap (j1, i1), (j2, i2) of two components into (j1, i2), (j2, i1).
+    # A connected graph needs at least (nodes - 1) edges; below that, do not try.
+    # The trials are capped, so a hopeless instance costs little time.
     count = components(pairs)
-    while count > 1:
+    nodes = len({j for j, _ in pairs}) + len({i for _, i in pairs})
+    trials = 0 if len(pairs) >= nodes - 1 else MAX_SWAP_TRIALS
+    while count > 1 and trials < MAX_SWAP_TRIALS:
         labels = _labels(pairs)
         candidates = [p for p in sorted(pairs) if p not in fixed]
         swapped = False
@@ -153,13 +159,16 @@ def plan(
                     continue
                 if j1 in on_idea[i2] or j2 in on_idea[i1]:
                     continue
+                trials += 1
+                if trials > MAX_SWAP_TRIALS:
+                    break
                 trial = (pairs - {(j1, i1), (j2, i2)}) | {(j1, i2), (j2, i1)}
                 if (trial_count := components(trial)) < count:
                     pairs, count, swapped = trial, trial_count, True
                     on_idea[i1] = (on_idea[i1] - {j1}) | {j2}
                     on_idea[i2] = (on_idea[i2] - {j2}) | {j1}
                     break
-            if swapped:
+            if swapped or trials > MAX_SWAP_TRIALS:
                 break
         if not swapped:
             break  # impossible with swaps: reported through ``components``

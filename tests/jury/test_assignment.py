@@ -53,6 +53,13 @@ def test_one_juror_per_idea_cannot_connect_and_says_so():
     assert result.components == 3
 
 
+def test_a_hopeless_instance_gives_up_quickly():
+    # One juror per idea can never link jurors; 300 ideas must not mean 300^3 work.
+    result = plan(range(300), range(20), 1, seed=2)
+    assert result.components == 20
+    assert loads(result.pairs, range(20)) == [15] * 20
+
+
 def test_swaps_connect_what_the_greedy_fill_split():
     # Two jurors per idea, four jurors, four ideas: the greedy fill could pair
     # jurors off into two islands; the result must be one component.
