@@ -321,3 +321,10 @@ def test_setup_is_closed_once_results_are_out(client, make, db):
     assert response.status_code == 409
     assert len(round_of(db, challenge).criteria) == 2
     assert client.post(url(challenge, "/assignments/compute")).status_code == 409
+
+
+def test_the_manage_events_page_links_each_challenges_jury(client, make):
+    challenge = make.challenge(phase=Phase.VOTING)
+    client.login(make.user(Role.OFFICIAL, locale="en"))
+    page = client.get("/manage/events").get_data(as_text=True)
+    assert f'href="/manage/challenges/{challenge.slug}/jury"' in page
