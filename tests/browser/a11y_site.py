@@ -1,0 +1,124 @@
+"""One small site for the accessibility, keyboard, reflow and right-to-left
+browser tests: built once per module in the live server's database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Page
+from sqlalchemy.orm import Session
+
+from inhabithon.accounts.models import Role, User
+from inhabithon.challenges.models import Phase
+from tests.browser.conftest import TIMEOUT_MS
+from tests.factories import PASSWORD, Factory
+
+LANGUAGES = ("sv", "en", "ar")
+
+
+@dataclass
+class Site:
+    event: Any
+    open_challenge: Any
+    voting_challenge: Any
+    results_challenge: Any
+    idea: Any  # in the voting challenge, with comments
+    winning_idea: Any
+    project: Any | None
+    users: dict[tuple[str, str], User] = field(default_factory=dict)  # (role, lang) -> user
+
+
+def build_site(app: Flask, session: Session) -> Site:
+    make = Factory(app, session)
+    event = make.event(name="Järva Inhabithon", description_md="Ett *evenemang*.")
+    open_challenge = make.challenge(
+        Phase.SUBMISSIONS, event=event, title="Hur kan unga och äldre mötas?", category="Gemenskap"
+    )
+    make.challenge_translation(
+        open_challenge, "en", title="How can young and old meet?", summary="Meeting places."
+    )
+    voting = make.challenge(Phase.VOTING, event=event, title="Hur hittar fler rätt stöd?")
+    author = make.user(name="Fatuma Ali")
+    idea = make.idea(
+        voting,
+        author,
+        title="En telefonlinje på tio språk",
+        summary="Ett nummer för alla frågor om stöd.",
+        body_md="Ring **oss**.",
+        language="sv",
+    )
+    make.idea(voting, make.user(), anonymous=True, title="Anonym idé", language="sv")
+    commenter = make.user(name="Yusuf Warsame")
+    first = make.comment(idea, commenter, body_md="Bra idé!", language="sv")
+    make.comment(idea, author, parent=first, body_md="Thank you!", language="en")
+    make.comment(idea, make.user(), body_md="فكرة جيدة", language="ar")
+
+    results_challenge = make.challenge(Phase.RESULTS, event=event, title="Tryggare kvällar")
+    winning = make.idea(results_challenge, make.user(), title="Kvällsvandrare", language="sv")
+    make.idea(results_challenge, make.user(), title="Mer ljus", language="sv")
+    site = Site(event, open_challenge, voting, results_challenge, idea, winning, None)
+    admin = make.user(Role.ADMIN, name="Alva Admin")
+    with make.context():
+        site.project = _project(admin, results_challenge, winning)
+        _publish(admin, results_challenge, winning)
+    jury_round = make.jury_round(results_challenge)
+    for lang in LANGUAGES:
+        site.users["resident", lang] = make.user(name=f"Rut Resident {lang}", locale=lang)
+        site.users["admin", lang] = make.user(Role.ADMIN, name=f"Alva Admin {lang}", locale=lang)
+        juror_user = make.user(Role.JURY, name=f"Jonas Juror {lang}", locale=lang)
+        juror = make.juror(jury_round, juror_user)
+        make.assignment(juror, winning)
+        site.users["juror", lang] = juror_user
+    return site
+
+
+def _project(actor: User, challenge: Any, idea: Any) -> Any:
+    try:
+        from inhabithon.projects.services import ProjectData, create_project
+    except ImportError:  # pragma: no cover - projects not built
+        return None
+    return create_project(
+        actor,
+        ProjectData(
+            title="Kvällsvandrare i Rinkeby",
+            category="Trygghet",
+            lead="Vuxna som går runt på kvällarna.",
+            what_md="Vi **går**.",
+            language="sv",
+            challenge_id=challenge.id,
+            idea_id=idea.id,
+        ),
+    )
+
+
+def _publish(actor: User, challenge: Any, idea: Any) -> None:
+    from inhabithon.results.models import AwardKind
+    from inhabithon.results.services import AwardChoice, publish_results
+
+    publish_results(actor, challenge, [AwardChoice(AwardKind.WINNER, idea.id, "Bäst.")])
+
+
+def new_context(
+    browser: Browser, base_url: str, lang: str, *, java_script: bool = True, **kw: Any
+) -> BrowserContext:
+    """A context whose visitor chose ``lang`` with the switcher (the ``lang`` cookie)."""
+    context = browser.new_context(
+        base_url=base_url, locale="en-US", java_script_enabled=java_script, **kw
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    host = base_url.split("//", 1)[1].split(":")[0]
+    context.add_cookies([{"name": "lang", "value": lang, "domain": host, "path": "/"}])
+    return context
+
+
+def log_in(page: Page, user: User) -> None:
+    """Log in through the form, whatever the interface language."""
+    page.goto("/login")
+    form = page.locator("main form")
+    form.locator("input[name=email]").fill(user.email)
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "/login" not in page.url, page.url

@@ -1,0 +1,147 @@
+"""Every type of page passes axe-core in Chromium, in Swedish, English and
+Arabic: public pages, forms with errors, residents', jurors' and admins' pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from axe_playwright_python.base import AXE_SCRIPT, AxeResults
+from sqlalchemy.orm import Session
+
+from tests.browser.a11y_site import LANGUAGES, Site, build_site, log_in, new_context
+
+pytestmark = pytest.mark.browser
+
+AXE_RUN = "axe.run(document, {resultTypes: ['violations']})"
+
+
+def axe_context(browser, live_server, lang):
+    """A context in ``lang`` with axe-core loaded into every page once."""
+    context = new_context(browser, live_server, lang)
+    context.add_init_script(script=AXE_SCRIPT)
+    return context
+
+
+@pytest.fixture(scope="module")
+def site(live_app) -> Iterator[Site]:
+    engine = live_app.extensions["inhabithon_db"].engine
+    with Session(bind=engine, expire_on_commit=False) as session:
+        yield build_site(live_app, session)
+
+
+def check(page, url: str, lang: str, failures: list[str]) -> None:
+    """Open ``url`` (unless None: the page as it is) and record axe violations."""
+    if url is not None:
+        response = page.goto(url)
+        assert response is not None
+        assert response.status == (404 if url == "/no-such-page" else 200), url
+    assert page.locator("html").get_attribute("lang") == lang, page.url
+    assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    results = AxeResults(page.evaluate(AXE_RUN))
+    if results.violations_count:
+        failures.append(f"{lang} {page.url}\n{results.generate_report()}")
+
+
+def public_pages(site: Site) -> list[str]:
+    pages = [
+        "/",
+        f"/events/{site.event.slug}",
+        f"/challenges/{site.open_challenge.slug}",
+        f"/ideas/{site.idea.id}",
+        f"/challenges/{site.results_challenge.slug}/results",
+        "/projects",
+        "/accessibility",
+        "/login",
+        "/no-such-page",
+    ]
+    if site.project is not None:
+        pages.append(f"/projects/{site.project.slug}")
+    return pages
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_public_pages_and_forms_with_errors_have_no_axe_violations(
+    browser, live_server, site, lang
+):
+    context = axe_context(browser, live_server, lang)
+    page = context.new_page()
+    failures: list[str] = []
+    try:
+        for url in public_pages(site):
+            check(page, url, lang, failures)
+        # The registration form sent with errors: the error summary takes focus.
+        page.goto("/register")
+        form = page.locator("main form")
+        form.locator("input[name=email]").fill("not an address")
+        form.locator("input[name=password]").fill("short")
+        form.locator("button[type=submit]").click()
+        summary = page.locator(".error-summary")
+        summary.wait_for()
+        assert summary.get_attribute("role") == "alert"
+        assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+        check(page, None, lang, failures)
+    finally:
+        context.close()
+    assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_residents_pages_and_the_idea_form_with_errors_have_no_axe_violations(
+    browser, live_server, site, lang
+):
+    context = axe_context(browser, live_server, lang)
+    page = context.new_page()
+    failures: list[str] = []
+    try:
+        log_in(page, site.users["resident", lang])
+        for url in ("/my/ideas", f"/ideas/{site.idea.id}"):
+            check(page, url, lang, failures)
+        page.goto(f"/challenges/{site.open_challenge.slug}/ideas/new")
+        page.locator("main form[novalidate] button[type=submit]").last.click()
+        page.locator(".error-summary").wait_for()
+        assert page.locator("[aria-invalid=true]").count() >= 1
+        check(page, None, lang, failures)
+    finally:
+        context.close()
+    assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_admin_official_and_jury_pages_have_no_axe_violations(browser, live_server, site, lang):
+    context = axe_context(browser, live_server, lang)
+    page = context.new_page()
+    failures: list[str] = []
+    admin = site.users["admin", lang]
+    slug = site.results_challenge.slug
+    try:
+        log_in(page, admin)
+        for url in (
+            "/admin/users",
+            f"/admin/users/{site.users['resident', lang].id}",
+            "/admin/audit",
+            "/manage/events",
+            f"/manage/challenges/{site.open_challenge.slug}/edit",
+            f"/manage/challenges/{slug}/results",
+            f"/manage/challenges/{slug}/jury",
+        ):
+            check(page, url, lang, failures)
+        if site.project is not None:
+            check(page, f"/projects/{site.project.slug}/edit", lang, failures)
+        # A management form (the challenge's translations) sent with errors.
+        page.goto(f"/manage/challenges/{site.open_challenge.slug}/translations")
+        page.locator("main form[novalidate] input[name=title]").fill("")
+        page.locator("main form[novalidate] button[type=submit]").click()
+        page.locator(".error-summary").wait_for()
+        check(page, None, lang, failures)
+    finally:
+        context.close()
+    context = axe_context(browser, live_server, lang)
+    page = context.new_page()
+    try:
+        log_in(page, site.users["juror", lang])
+        for url in ("/jury", f"/jury/{slug}", f"/jury/{slug}/ideas/{site.winning_idea.id}"):
+            check(page, url, lang, failures)
+    finally:
+        context.close()
+    assert not failures, "\n\n".join(failures)
