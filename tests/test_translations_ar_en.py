@@ -21,7 +21,9 @@ import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale, ngettext
 
 from inhabithon.accounts.models import User
 from tests.factories import Factory
@@ -358,3 +360,19 @@ def test_switcher_remembers_arabic_for_a_logged_in_user(client: FlaskClient, mak
     _assert_arabic(_html(client, "/"), logged_in=True)
     client.post("/language", data={"lang": "sv", "next": "/"})
     assert '<html lang="sv" dir="ltr"' in _html(client, "/")
+
+
+def test_arabic_plural_forms_at_runtime(app: Flask) -> None:
+    """The compiled catalogue carries the six-form rule, so each number gets its form."""
+    expected = {
+        0: "لا توجد أصوات",
+        1: "صوت واحد",
+        2: "صوتان",
+        3: "3 أصوات",
+        11: "11 صوتاً",
+        100: "100 صوت",
+        103: "103 أصوات",
+    }
+    with app.test_request_context(), force_locale("ar"):
+        got = {n: str(ngettext("%(num)d vote", "%(num)d votes", n)) for n in expected}
+    assert got == expected
