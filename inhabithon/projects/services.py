@@ -310,6 +310,10 @@ def update_project(actor: User | None, project: Project, data: ProjectData) -> P
     _check(data)
     slug = _slug_for(data, project)
     before = _snapshot(project)
+    previous_update = project.content_updated_at
+    _apply(project, data)
+    if db.session.is_modified(project):  # the text changed; a new address alone is no news
+        touch(project)
     if slug != project.slug:
         old = db.session.get(ProjectSlug, project.slug)
         if old is None:
@@ -319,19 +323,17 @@ def update_project(actor: User | None, project: Project, data: ProjectData) -> P
             db.session.delete(stale)
         db.session.flush()
         project.slug = slug
-    _apply(project, data)
-    if db.session.is_modified(project):
-        touch(project)
     db.session.flush()
     after = _snapshot(project)
     changed = [k for k in after if after[k] != before[k]]
-    record(
-        actor,
-        "project.updated",
-        project,
-        before={k: before[k] for k in changed},
-        after={k: after[k] for k in changed},
-    )
+    if changed or project.content_updated_at != previous_update:
+        record(
+            actor,
+            "project.updated",
+            project,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
     return project
 
 

@@ -284,3 +284,16 @@ def test_anonymous_idea_authors_do_not_reach_the_project_page_or_feeds(client, m
     client.login(make.user(Role.OFFICIAL))
     page = client.get(f"/ideas/{idea.id}/project/new").get_data(as_text=True)
     assert "Hemlig Författare" not in page
+
+
+def test_a_new_address_alone_does_not_move_last_updated(client, make, db):
+    p = project(make, title="Adressbyte", lead="Samma")
+    week_ago = _age(make, p)
+    client.login(official(make))
+    response = client.post(
+        f"/projects/{p.slug}/edit", data=_form(title="Adressbyte", lead="Samma", slug="ny-plats")
+    )
+    assert response.status_code == 303
+    db.refresh(p)
+    assert p.slug == "ny-plats"
+    assert p.content_updated_at == week_ago
