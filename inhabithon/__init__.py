@@ -108,8 +108,8 @@ def _register_blueprints(app: Flask) -> None:
     from inhabithon.ideas.views import bp as ideas_bp
     from inhabithon.jury.views import bp as jury_bp
     from inhabithon.main.views import bp as main_bp
-    from inhabithon.results.views import bp as results_bp
     from inhabithon.projects.views import bp as projects_bp
+    from inhabithon.results.views import bp as results_bp
     from inhabithon.votes.views import bp as votes_bp
 
     for bp in (
@@ -120,8 +120,8 @@ def _register_blueprints(app: Flask) -> None:
         ideas_bp,
         comments_bp,
         votes_bp,
-        projects_bp,
         jury_bp,
+        projects_bp,
         results_bp,
         admin_bp,
     ):

@@ -176,12 +176,12 @@ def _load(challenge: Challenge, demo: DemoResult, jurors: list[User], official: 
         juror_index = {j.id: n for n, j in enumerate(jury.jurors)}
         for assignment in assignments_of(jury):
             title = assignment.idea.title
-            values = {
+            values: dict[int, int | None] = {
                 c.id: _score(level[title], juror_index[assignment.juror_id], order[title], k)
                 for k, c in enumerate(criteria)
             }
             save_sheet(assignment.juror.user, assignment, values, "")
-        people = peoples_choice(ideas)
+        people = peoples_choice({idea.id: idea for idea in ideas.values()})
         result = publish_results(
             official,
             challenge,

@@ -26,8 +26,8 @@ from inhabithon.db import db
 from inhabithon.ideas.models import Idea, IdeaMember
 from inhabithon.ideas.services import editing_open
 from inhabithon.permissions import can_comment, can_view_idea, is_signed_in
-from inhabithon.results.services import award_kinds_for_idea
 from inhabithon.projects.models import Project
+from inhabithon.results.services import award_kinds_for_idea
 from inhabithon.votes.services import ballot_for, has_voted
 
 

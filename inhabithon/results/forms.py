@@ -25,7 +25,7 @@ def _int_or_none(value: object) -> int | None:
 
 
 def _choices(ideas: Iterable[Idea], *, optional: bool) -> list[SelectChoice]:
-    items = [SelectChoice(idea.id, idea.title) for idea in ideas]  # type: ignore[arg-type]
+    items = [SelectChoice(idea.id, idea.title) for idea in ideas]
     return ([SelectChoice("", _l("— none —"))] if optional else []) + items
 
 
