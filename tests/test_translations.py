@@ -57,11 +57,17 @@ def _ids(message: Message) -> tuple[str, ...]:
 
 def _strings(message: Message) -> tuple[str, ...]:
     s = message.string
-    return tuple(s) if isinstance(s, (tuple, list)) else (s,)
+    return tuple(s) if isinstance(s, (tuple, list)) else (s or "",)
 
 
 def _placeholders(text: str) -> set[tuple[str, str]]:
     return {(m.group("name") or "", m.group("type")) for m in PLACEHOLDER.finditer(text)}
+
+
+def _has_stray_percent(text: str) -> bool:
+    """A % that is not part of a placeholder: Jinja's newstyle gettext %-formats every
+    message, so "100 % klart" breaks the page where "100 %% klart" would not."""
+    return "%" in PLACEHOLDER.sub("", text)
 
 
 def _label(message: Message) -> str:
@@ -107,6 +113,8 @@ def test_swedish_placeholders_match_the_msgid(sv_catalog: Catalog) -> None:
                 ok = got == expected
             if not ok:
                 problems.append(f"{ids[0]!r} → {string!r}: {sorted(expected)} ≠ {sorted(got)}")
+            if _has_stray_percent(string) and not any(_has_stray_percent(i) for i in ids):
+                problems.append(f"{ids[0]!r} → {string!r}: write a literal % as %%")
         problems.extend(f"{_label(message)}: {error}" for error in message.check(sv_catalog))
     assert not problems, "Placeholders differ between msgid and msgstr:\n  " + "\n  ".join(problems)
 
