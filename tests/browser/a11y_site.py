@@ -74,6 +74,18 @@ def build_site(app: Flask, session: Session) -> Site:
     return site
 
 
+_SITES: dict[int, Site] = {}
+
+
+def shared_site(app: Flask) -> Site:
+    """The site, built once per test session for the live server's app."""
+    if id(app) not in _SITES:
+        engine = app.extensions["inhabithon_db"].engine
+        with Session(bind=engine, expire_on_commit=False) as session:
+            _SITES[id(app)] = build_site(app, session)
+    return _SITES[id(app)]
+
+
 def _project(actor: User, challenge: Any, idea: Any) -> Any:
     try:
         from inhabithon.projects.services import ProjectData, create_project

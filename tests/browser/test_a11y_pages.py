@@ -3,13 +3,10 @@ Arabic: public pages, forms with errors, residents', jurors' and admins' pages."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from axe_playwright_python.base import AXE_SCRIPT, AxeResults
-from sqlalchemy.orm import Session
 
-from tests.browser.a11y_site import LANGUAGES, Site, build_site, log_in, new_context
+from tests.browser.a11y_site import LANGUAGES, Site, log_in, new_context, shared_site
 
 pytestmark = pytest.mark.browser
 
@@ -23,11 +20,9 @@ def axe_context(browser, live_server, lang):
     return context
 
 
-@pytest.fixture(scope="module")
-def site(live_app) -> Iterator[Site]:
-    engine = live_app.extensions["inhabithon_db"].engine
-    with Session(bind=engine, expire_on_commit=False) as session:
-        yield build_site(live_app, session)
+@pytest.fixture
+def site(live_app) -> Site:
+    return shared_site(live_app)
 
 
 def check(page, url: str, lang: str, failures: list[str]) -> None:

@@ -3,12 +3,9 @@ sideways, in every language; text enlarged to 200 % reflows too."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from sqlalchemy.orm import Session
 
-from tests.browser.a11y_site import LANGUAGES, Site, build_site, log_in, new_context
+from tests.browser.a11y_site import LANGUAGES, Site, log_in, new_context, shared_site
 
 pytestmark = pytest.mark.browser
 
@@ -23,11 +20,9 @@ OVERFLOW = """(width) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def site(live_app) -> Iterator[Site]:
-    engine = live_app.extensions["inhabithon_db"].engine
-    with Session(bind=engine, expire_on_commit=False) as session:
-        yield build_site(live_app, session)
+@pytest.fixture
+def site(live_app) -> Site:
+    return shared_site(live_app)
 
 
 def assert_reflows(page, urls: list[str], width: int, failures: list[str]) -> None:
