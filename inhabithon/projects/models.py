@@ -249,3 +249,27 @@ class ProjectFollower(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+class ProjectTranslation(Base):
+    """A project page's title, lead and what/why/how in another interface
+    language, entered by an official; visitors reading that language see it."""
+
+    __tablename__ = "project_translations"
+    __table_args__ = (sa.UniqueConstraint("project_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    lead: Mapped[str] = mapped_column(sa.String(600), default="")
+    what_md: Mapped[str] = mapped_column(sa.Text, default="")
+    what_html: Mapped[str] = mapped_column(sa.Text, default="")
+    why_md: Mapped[str] = mapped_column(sa.Text, default="")
+    why_html: Mapped[str] = mapped_column(sa.Text, default="")
+    how_md: Mapped[str] = mapped_column(sa.Text, default="")
+    how_html: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ProjectTranslation {self.project_id} {self.language}>"
