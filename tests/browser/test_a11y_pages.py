@@ -65,6 +65,10 @@ def test_public_pages_and_forms_with_errors_have_no_axe_violations(
     try:
         for url in public_pages(site):
             check(page, url, lang, failures)
+            if url == f"/ideas/{site.idea.id}":  # ideas and comments carry their language
+                assert page.locator("h1[lang=sv]").count() == 1
+                assert page.locator(".comment .content[lang=en]").count() == 1
+                assert page.locator(".comment .content[lang=ar]").count() == 1
         # The registration form sent with errors: the error summary takes focus.
         page.goto("/register")
         form = page.locator("main form")
@@ -123,6 +127,7 @@ def test_admin_official_and_jury_pages_have_no_axe_violations(browser, live_serv
             check(page, url, lang, failures)
         if site.project is not None:
             check(page, f"/projects/{site.project.slug}/edit", lang, failures)
+            check(page, f"/projects/{site.project.slug}/translations", lang, failures)
         # A management form (the challenge's translations) sent with errors.
         page.goto(f"/manage/challenges/{site.open_challenge.slug}/translations")
         page.locator("main form[novalidate] input[name=title]").fill("")
