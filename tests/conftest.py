@@ -91,9 +91,16 @@ class Client(FlaskClient):
     after each request so assertions see what the request wrote."""
 
     test_session: Session | None = None
+    # Tests read the interface in English (the msgids) unless they ask for
+    # another language; set to None to send no Accept-Language at all.
+    language: str | None = "en"
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         csrf = kwargs.pop("csrf", True)
+        if self.language is not None:
+            headers = dict(kwargs.get("headers") or {})
+            headers.setdefault("Accept-Language", self.language)
+            kwargs["headers"] = headers
         method = kwargs.get("method", "GET")
         if csrf and method == "POST":
             data = dict(kwargs.get("data") or {})
