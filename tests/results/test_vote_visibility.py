@@ -103,3 +103,17 @@ def test_officials_choose_the_setting_on_the_challenge_form(client, make, db, vi
         select(AuditEntry).where(AuditEntry.action == "challenge.vote_visibility_changed")
     ).all()
     assert len(changed) == (visibility is not VoteVisibility.ALWAYS)
+
+
+@pytest.mark.parametrize(
+    ("visibility", "shown"), [(VoteVisibility.AFTER_VOTING, False), (VoteVisibility.ALWAYS, True)]
+)
+def test_authors_own_list_follows_the_setting(client, make, visibility, shown):
+    _challenge, old, _new, _voter = _voted_idea(make, visibility)
+    client.login(old.author)
+    old.author.locale = "en"
+    make.session.commit()
+
+    html = client.get("/my/ideas", headers=EN).get_data(as_text=True)
+
+    assert ("4 votes" in html) is shown
