@@ -108,7 +108,6 @@ def _register_blueprints(app: Flask) -> None:
     from inhabithon.ideas.views import bp as ideas_bp
     from inhabithon.jury.views import bp as jury_bp
     from inhabithon.main.views import bp as main_bp
-    from inhabithon.projects.translations import bp as project_translations_bp
     from inhabithon.projects.views import bp as projects_bp
     from inhabithon.results.views import bp as results_bp
     from inhabithon.votes.views import bp as votes_bp
@@ -123,7 +122,6 @@ def _register_blueprints(app: Flask) -> None:
         votes_bp,
         jury_bp,
         projects_bp,
-        project_translations_bp,
         results_bp,
         admin_bp,
     ):

@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from inhabithon.events.forms import content_language_choices, slug_field
 from inhabithon.projects.models import ImpactGoal, Project
 from inhabithon.projects.services import GoalData, ProjectData
+from inhabithon.projects.services.translations import ProjectTranslationData
 
 MARKDOWN_HINT = _l("Markdown: **bold**, *italic*, lists and links.")
 NOT_A_NUMBER = _l("Enter a number, for example 12500.")
@@ -257,3 +258,25 @@ class StatusDefinitionForm(FlaskForm):
         ],
     )
     keeps_progress = BooleanField(_l("Keeps the progress the project had reached"))
+
+
+class ProjectTranslationForm(FlaskForm):
+    """An official's translation of a project page into one interface language."""
+
+    language = SelectField(_l("Language of the translation"), choices=[], validate_choice=False)
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Enter the translated title.")), Length(max=200)]
+    )
+    lead = TextAreaField(_l("Lead"), validators=[Length(max=600)])
+    what = TextAreaField(_l("What?"), validators=[Length(max=20000)])
+    why = TextAreaField(_l("Why?"), validators=[Length(max=20000)])
+    how = TextAreaField(_l("How?"), validators=[Length(max=20000)])
+
+    def to_data(self) -> ProjectTranslationData:
+        return ProjectTranslationData(
+            title=self.title.data or "",
+            lead=self.lead.data or "",
+            what_md=self.what.data or "",
+            why_md=self.why.data or "",
+            how_md=self.how.data or "",
+        )

@@ -11,6 +11,7 @@ from flask import (
     Response,
     abort,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -27,6 +28,7 @@ from inhabithon import permissions as perm
 from inhabithon.challenges.models import Challenge
 from inhabithon.db import db
 from inhabithon.errors import DomainError
+from inhabithon.i18n import LANGUAGE_NAMES
 from inhabithon.ideas.models import Idea
 from inhabithon.projects import feeds, services
 from inhabithon.projects.forms import (
@@ -34,6 +36,7 @@ from inhabithon.projects.forms import (
     GoalForm,
     LinkForm,
     ProjectForm,
+    ProjectTranslationForm,
     StatusDefinitionForm,
     StatusForm,
     UpdateForm,
@@ -46,6 +49,7 @@ from inhabithon.projects.models import (
     ProjectStatus,
 )
 from inhabithon.projects.page import load_project, project_list, timeline
+from inhabithon.projects.services import translations
 from inhabithon.results.models import Award
 
 bp = Blueprint("projects", __name__)
@@ -436,6 +440,85 @@ def project_feed(slug: str):  # noqa: ANN201
 @bp.get("/projects/feed.atom")
 def feed():  # noqa: ANN201
     return Response(feeds.all_projects_feed(), content_type=feeds.ATOM_TYPE)
+
+
+# --- translations of the page's texts ---------------------------------------------------
+
+
+@bp.route("/projects/<slug>/translations", methods=["GET", "POST"], endpoint="translations")
+def translations_page(slug: str):  # noqa: ANN201
+    perm.require(perm.can_manage_projects(current_user))
+    project = load_project(slug)
+    languages = translations.translation_languages(project)
+    existing = {t.language: t for t in translations.translations_of(project)}
+    wanted = request.args.get("language", "")
+    current = existing.get(wanted)
+    data: dict[str, str | None] = {"language": wanted if wanted in languages else None}
+    if current is not None:
+        data.update(
+            title=current.title,
+            lead=current.lead,
+            what=current.what_md,
+            why=current.why_md,
+            how=current.how_md,
+        )
+    form = ProjectTranslationForm(data=data)
+    form.language.choices = [(code, LANGUAGE_NAMES.get(code, code)) for code in languages]
+    status = 200
+    if form.is_submitted():
+        status = 400
+        if form.validate():
+            language = form.language.data or ""
+            try:
+                translations.save_project_translation(
+                    current_user, project, language, form.to_data()
+                )
+            except DomainError as exc:
+                getattr(form, exc.field or "title").errors.append(exc.message)
+                status = exc.status
+            else:
+                flash(
+                    _(
+                        "The translation into %(language)s was saved.",
+                        language=LANGUAGE_NAMES.get(language, language),
+                    ),
+                    "success",
+                )
+                return redirect(url_for("projects.translations", slug=slug), 303)
+    return render_template(
+        "projects/translations.html",
+        project=project,
+        form=form,
+        languages=languages,
+        existing=existing,
+        editing=current,
+    ), status
+
+
+@bp.post("/projects/<slug>/translations/<language>/delete")
+def delete_translation(slug: str, language: str):  # noqa: ANN201
+    perm.require(perm.can_manage_projects(current_user))
+    project = load_project(slug)
+    if translations.translation_into(project, language) is None:
+        abort(404)
+    translations.delete_project_translation(current_user, project, language)
+    flash(
+        _(
+            "The translation into %(language)s was deleted.",
+            language=LANGUAGE_NAMES.get(language, language),
+        ),
+        "success",
+    )
+    return redirect(url_for("projects.translations", slug=slug), 303)
+
+
+@bp.app_template_global("localized_project")
+def localized_project(project: Project) -> translations.LocalizedProject:
+    """``localized_project(project)`` in templates: one query per page, kept for the request."""
+    cache: dict[int, translations.LocalizedProject] = g.setdefault("localized_projects", {})
+    if project.id not in cache:
+        cache[project.id] = translations.localize(project)
+    return cache[project.id]
 
 
 # --- command line ---------------------------------------------------------------------------
