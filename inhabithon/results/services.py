@@ -100,7 +100,8 @@ class ComputedResults:
 # --- computing ------------------------------------------------------------------
 
 
-def _ideas(challenge: Challenge) -> dict[int, Idea]:
+def challenge_ideas(challenge: Challenge) -> dict[int, Idea]:
+    """The challenge's published ideas with their authors, by id."""
     ideas = db.session.scalars(
         select(Idea)
         .options(selectinload(Idea.author))
@@ -271,7 +272,7 @@ def _apply_overrides(rows: list[RankRow], overrides: list[RankingOverride]) -> l
 
 def compute_results(challenge: Challenge) -> ComputedResults:
     """The ranking of ``challenge`` with its quality signals and overrides applied."""
-    ideas = _ideas(challenge)
+    ideas = challenge_ideas(challenge)
     jury = _round(challenge)
     overrides = _overrides(challenge)
     quality = Quality()

@@ -108,7 +108,7 @@ def _field_error(form: OverrideForm | PublishForm, exc: DomainError) -> None:
 def override(slug: str):  # noqa: ANN201
     challenge = _challenge(slug)
     require(can_manage_results(current_user, challenge))
-    form = OverrideForm().with_ideas(services.compute_results(challenge).ideas.values())
+    form = OverrideForm().with_ideas(services.challenge_ideas(challenge).values())
     status = 400
     if form.validate_on_submit():
         try:
@@ -130,7 +130,7 @@ def override(slug: str):  # noqa: ANN201
 def publish(slug: str):  # noqa: ANN201
     challenge = _challenge(slug)
     require(can_manage_results(current_user, challenge))
-    form = PublishForm().with_ideas(services.compute_results(challenge).ideas.values())
+    form = PublishForm().with_ideas(services.challenge_ideas(challenge).values())
     status = 400
     if form.validate_on_submit():
         try:

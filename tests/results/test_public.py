@@ -140,3 +140,20 @@ def test_pages_with_badges_load_awards_in_one_query(client, make, count_queries,
 
     award_queries = [s for s in count_queries.statements if "FROM awards" in s]
     assert len(award_queries) == 1
+
+
+def test_public_page_takes_a_fixed_number_of_queries(client, make, count_queries):
+    counts = []
+    for extra in (0, 5):
+        scored = scored_round(make)
+        for n in range(extra):
+            idea = make.idea(scored.challenge, title=f"Extra {n}")
+            make.sheet(scored.jurors[0], idea, [n % 5, 1])
+        publish(make, scored)
+        url = f"/challenges/{scored.challenge.slug}/results"
+        client.get(url)
+        count_queries.statements.clear()
+        assert client.get(url).status_code == 200
+        counts.append(count_queries.count)
+
+    assert counts[0] == counts[1]

@@ -189,3 +189,24 @@ def test_unknown_challenge_is_404(client, make):
 
     assert client.get("/manage/challenges/no-such-thing/results").status_code == 404
     assert client.post("/manage/challenges/no-such-thing/results/publish").status_code == 404
+
+
+def _review_queries(client, make, count_queries, extra_ideas):
+    scored = scored_round(make)
+    for n in range(extra_ideas):
+        idea = make.idea(scored.challenge, title=f"Extra {n}")
+        for juror in scored.jurors:
+            make.sheet(juror, idea, [n % 5, (n + 1) % 5])
+    client.login(scored.official)
+    url = f"/manage/challenges/{scored.challenge.slug}/results"
+    client.get(url)
+    count_queries.statements.clear()
+    assert client.get(url).status_code == 200
+    return count_queries.count
+
+
+def test_review_page_takes_a_fixed_number_of_queries(client, make, count_queries):
+    few = _review_queries(client, make, count_queries, 0)
+    many = _review_queries(client, make, count_queries, 6)
+
+    assert few == many
