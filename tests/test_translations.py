@@ -17,7 +17,8 @@ import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-from flask.testing import FlaskClient
+
+from tests.conftest import Client
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "inhabithon" / "translations"
@@ -185,9 +186,16 @@ def test_compiled_catalogue_is_up_to_date(sv_catalog: Catalog) -> None:
     )
 
 
+@pytest.fixture
+def visitor(client: Client) -> Client:
+    """A browser that states no language: it gets the default, Swedish."""
+    client.language = None
+    return client
+
+
 @pytest.mark.parametrize("path", ["/", "/login", "/register"])
-def test_pages_speak_swedish_by_default(client: FlaskClient, path: str) -> None:
-    response = client.get(path)
+def test_pages_speak_swedish_by_default(visitor: Client, path: str) -> None:
+    response = visitor.get(path)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert '<html lang="sv"' in html
@@ -198,7 +206,7 @@ def test_pages_speak_swedish_by_default(client: FlaskClient, path: str) -> None:
     assert "Hoppa till innehållet" in html
 
 
-def test_login_page_in_swedish(client: FlaskClient) -> None:
-    html = client.get("/login").get_data(as_text=True)
+def test_login_page_in_swedish(visitor: Client) -> None:
+    html = visitor.get("/login").get_data(as_text=True)
     for text in ("E-postadress", "Lösenord", "Håll mig inloggad på den här enheten", "Ny här?"):
         assert text in html
