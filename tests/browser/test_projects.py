@@ -73,9 +73,7 @@ def test_official_creates_a_project_from_the_winning_idea_posts_an_update_and_re
     _assert_accessible(page)
 
 
-def test_the_project_list_and_forms_pass_axe_core_for_visitors_and_failed_forms(
-    page, live_make
-):
+def test_the_project_list_and_forms_pass_axe_core_for_visitors_and_failed_forms(page, live_make):
     official = live_make.user(Role.OFFICIAL, locale="en")
     page.goto("/projects")
     _assert_accessible(page)
