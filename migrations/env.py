@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import event
 
 import inhabithon.models  # noqa: F401 - registers every table on the metadata
 from inhabithon.db import Base, UTCDateTime, make_engine
@@ -35,8 +36,20 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    if engine.dialect.name == "sqlite":
+        # SQLite alters a table by copying it; with foreign keys enforced, dropping
+        # the old copy fails while other tables point at it. Check them after.
+        @event.listens_for(engine, "connect")
+        def _foreign_keys_off(dbapi_conn, _record) -> None:  # noqa: ANN001
+            dbapi_conn.execute("PRAGMA foreign_keys=OFF")
+
     with engine.connect() as conn:
         _run(conn)
+        if engine.dialect.name == "sqlite":
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            conn.rollback()
+            if broken:
+                raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
     engine.dispose()
 
 

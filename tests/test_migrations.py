@@ -26,3 +26,23 @@ def test_migrations_upgrade_from_empty_step_down_and_up_again_and_match_the_mode
             assert conn.scalar(sa.text("SELECT version_num FROM alembic_version")) == heads[0]
     finally:
         engine.dispose()
+
+
+def test_migrations_step_all_the_way_down_and_up_with_the_demo_data_present():
+    from inhabithon import create_app
+    from tests.conftest import app_config
+
+    url = fresh_database_url("migrations_data")
+    upgrade(url)
+    app = create_app(app_config(url))
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    app.extensions["inhabithon_db"].engine.dispose()
+    downgrade(url, "base")
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            assert conn.scalar(sa.text("SELECT count(*) FROM ideas")) == 0
+    finally:
+        engine.dispose()

@@ -37,9 +37,12 @@ def test_event_page_shows_name_place_dates_description_and_published_challenges(
 def test_event_page_formats_dates_in_the_visitors_language(client, make):
     event = make.event(starts_at=dt.datetime(2022, 6, 10, 7, 0, tzinfo=dt.UTC))
 
-    html = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    swedish = client.get(f"/events/{event.slug}", headers={"Accept-Language": "sv"})
+    english = client.get(f"/events/{event.slug}", headers={"Accept-Language": "en"})
 
-    assert "10 juni 2022 09:00:00" in html
+    # Stockholm time (UTC+2 in June), in each language's own format.
+    assert "10 juni 2022 09:00:00" in swedish.get_data(as_text=True)
+    assert "June 10, 2022" in english.get_data(as_text=True)
 
 
 def test_event_page_hides_draft_challenges_from_visitors_and_residents(client, make):

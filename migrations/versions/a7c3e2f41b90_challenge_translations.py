@@ -1,7 +1,7 @@
 """challenge translations: officials' translations of a challenge's texts
 
 Revision ID: a7c3e2f41b90
-Revises: 19befa4b82ff
+Revises: b8d4f3a52c01
 Create Date: 2026-11-22 12:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "a7c3e2f41b90"
-down_revision: str | None = "19befa4b82ff"
+down_revision: str | None = "b8d4f3a52c01"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
