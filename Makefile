@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/inhabithon_test
 PYTEST_ARGS ?= -n 2  # two workers: this machine has two cores
 
-.PHONY: run test test-sqlite test-postgres install install-dev translations translations-extract translations-update browser lint bench clean
+.PHONY: run test test-sqlite test-postgres install install-dev translations translations-extract translations-update browser lint clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -65,9 +65,6 @@ test-postgres: install-dev translations
 lint: install-dev
 	$(VENV)/bin/ruff check inhabithon tests bench app.py
 	$(VENV)/bin/mypy inhabithon
-
-bench: install-dev
-	$(PY) -m bench
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
