@@ -63,7 +63,7 @@ test-postgres: install-dev translations
 	else echo "*** PostgreSQL not reachable at 127.0.0.1:5432: ran the suite on SQLite only. ***"; fi
 
 lint: install-dev
-	$(VENV)/bin/ruff check inhabithon tests bench app.py
+	$(VENV)/bin/ruff check inhabithon tests migrations/env.py app.py
 	$(VENV)/bin/mypy inhabithon
 
 clean:
