@@ -78,7 +78,10 @@ def test_public_pages_and_forms_with_errors_have_no_axe_violations(
         summary = page.locator(".error-summary")
         summary.wait_for()
         assert summary.get_attribute("role") == "alert"
-        assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+        # The deferred script moves focus once the document is parsed: wait for it.
+        page.wait_for_function(
+            "document.activeElement && document.activeElement.classList.contains('error-summary')"
+        )
         check(page, None, lang, failures)
     finally:
         context.close()
