@@ -23,7 +23,7 @@ install-dev: $(VENV)/.installed-dev
 
 translations: install
 	@if ls inhabithon/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(VENV)/bin/pybabel -q compile --use-fuzzy -d inhabithon/translations; fi
+		$(VENV)/bin/pybabel -q compile -d inhabithon/translations; fi
 
 # Gather the interface's strings into the template (locations kept: they help
 # translators). --ignore-dirs replaces Babel's default, which would skip templates/_macros.
@@ -37,7 +37,7 @@ translations-extract: install
 # (tests/test_translations.py lists what is missing).
 translations-update: translations-extract
 	$(VENV)/bin/pybabel update -i inhabithon/translations/messages.pot -d inhabithon/translations \
-		--ignore-obsolete
+		--ignore-obsolete --no-fuzzy-matching  # guessed (fuzzy) texts were wrong more often than right
 
 run: install translations
 	$(FLASK) db upgrade
