@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from inhabithon.accounts.models import User
 from inhabithon.audit.services import record
 from inhabithon.challenges.models import Challenge, ChallengeTranslation, VoteVisibility
+from inhabithon.content_translations import remove_translation, store_translation
 from inhabithon.db import db, utcnow
 from inhabithon.errors import Conflict, InvalidInput
 from inhabithon.events.models import Event
@@ -287,33 +288,10 @@ def save_challenge_translation(
     translation.description_md = data.description_md
     translation.description_html = render(data.description_md)
     translation.updated_at = utcnow()
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(
-            _l("Someone else added this translation meanwhile. Open it and try again."),
-            field="language",
-        ) from None
-    record(
-        actor,
-        "challenge.translation_added" if created else "challenge.translation_changed",
-        challenge,
-        after={"language": language, "title": translation.title},
-    )
+    store_translation(actor, challenge, translation, created=created, domain="challenge")
     return translation
 
 
 def delete_challenge_translation(actor: User | None, challenge: Challenge, language: str) -> None:
     """Remove the translation of ``challenge`` into ``language``; 409 if there is none."""
-    translation = _translation(challenge, language)
-    if translation is None:
-        raise Conflict(_l("There is no translation into this language."), field="language")
-    db.session.delete(translation)
-    db.session.flush()
-    record(
-        actor,
-        "challenge.translation_deleted",
-        challenge,
-        before={"language": language, "title": translation.title},
-    )
+    remove_translation(actor, challenge, _translation(challenge, language), domain="challenge")

@@ -9,12 +9,11 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from inhabithon.accounts.models import User
-from inhabithon.audit.services import record
+from inhabithon.content_translations import remove_translation, store_translation
 from inhabithon.db import db, utcnow
-from inhabithon.errors import Conflict, InvalidInput
+from inhabithon.errors import InvalidInput
 from inhabithon.i18n import CONTENT_LANGUAGES
 from inhabithon.markdown import render
 from inhabithon.projects.models import Project, ProjectTranslation
@@ -79,35 +78,12 @@ def save_project_translation(
         setattr(translation, f"{key}_md", text)
         setattr(translation, f"{key}_html", render(text))
     translation.updated_at = utcnow()
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(
-            _l("Someone else added this translation meanwhile. Open it and try again."),
-            field="language",
-        ) from None
-    record(
-        actor,
-        "project.translation_added" if created else "project.translation_changed",
-        project,
-        after={"language": language, "title": translation.title},
-    )
+    store_translation(actor, project, translation, created=created, domain="project")
     return translation
 
 
 def delete_project_translation(actor: User | None, project: Project, language: str) -> None:
-    translation = translation_into(project, language)
-    if translation is None:
-        raise Conflict(_l("There is no translation into this language."), field="language")
-    db.session.delete(translation)
-    db.session.flush()
-    record(
-        actor,
-        "project.translation_deleted",
-        project,
-        before={"language": language, "title": translation.title},
-    )
+    remove_translation(actor, project, translation_into(project, language), domain="project")
 
 
 # --- for templates ---------------------------------------------------------------
