@@ -56,6 +56,7 @@ def _init_login(app: Flask) -> None:
 
 def _init_transactions(app: Flask) -> None:
     """One transaction per request: commit after success, roll back otherwise."""
+    from inhabithon.mail.services import deliver_queued_after_commit
 
     @app.after_request
     def _commit(response: Response) -> Response:
@@ -75,6 +76,7 @@ def _init_transactions(app: Flask) -> None:
             session.rollback()
             log.exception("commit failed")
             return errors.render_error(503)
+        deliver_queued_after_commit()
         return response
 
 
@@ -108,6 +110,9 @@ def _register_blueprints(app: Flask) -> None:
     from inhabithon.ideas.views import bp as ideas_bp
     from inhabithon.jury.views import bp as jury_bp
     from inhabithon.main.views import bp as main_bp
+    from inhabithon.moderation.views import bp as moderation_bp
+    from inhabithon.outreach.views import bp as outreach_bp
+    from inhabithon.privacy.views import bp as privacy_bp
     from inhabithon.projects.views import bp as projects_bp
     from inhabithon.results.views import bp as results_bp
     from inhabithon.votes.views import bp as votes_bp
@@ -123,6 +128,9 @@ def _register_blueprints(app: Flask) -> None:
         jury_bp,
         projects_bp,
         results_bp,
+        moderation_bp,
+        outreach_bp,
+        privacy_bp,
         admin_bp,
     ):
         app.register_blueprint(bp)
@@ -131,8 +139,10 @@ def _register_blueprints(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from inhabithon.accounts.cli import users_cli
     from inhabithon.demo import demo_cli
+    from inhabithon.mail.cli import mail_cli
     from inhabithon.migrate import db_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(db_cli)
+    app.cli.add_command(mail_cli)

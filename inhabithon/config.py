@@ -48,6 +48,29 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "IDEAS_PER_PAGE": 20,
         "DEFAULT_VOTE_BUDGET": 3,
+        # Outgoing mail (SMTP). Without MAIL_SERVER, mail waits in the outbox.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _env_bool("MAIL_USE_SSL", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "inhabithon@example.org"),
+        "MAIL_FROM_NAME": os.environ.get("MAIL_FROM_NAME", "Inhabithon"),
+        "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT", "10")),
+        # "immediate": send right after the request commits; "queue": only by `flask mail send`.
+        "MAIL_DELIVERY": os.environ.get("MAIL_DELIVERY", "immediate"),
+        # Trust and safety.
+        "FLAG_HIDE_THRESHOLD": int(os.environ.get("FLAG_HIDE_THRESHOLD", "3")),
+        "TOKEN_HOURS_VERIFY": 48,
+        "TOKEN_HOURS_RESET": 1,
+        # Sessions end after this long without a request (seconds).
+        "SESSION_IDLE_TIMEOUT": int(os.environ.get("SESSION_IDLE_TIMEOUT", str(2 * 3600))),
+        "REGISTER_RATE_LIMIT": os.environ.get("REGISTER_RATE_LIMIT", "5 per hour"),
+        "RESET_RATE_LIMIT": os.environ.get("RESET_RATE_LIMIT", "5 per hour"),
+        "POST_RATE_LIMIT": os.environ.get("POST_RATE_LIMIT", "30 per hour"),
+        "VOTE_RATE_LIMIT": os.environ.get("VOTE_RATE_LIMIT", "60 per minute"),
+        "TRACK_RATE_LIMIT": os.environ.get("TRACK_RATE_LIMIT", "20 per minute"),
         # Where residents report accessibility problems (the accessibility statement).
         "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "tillganglighet@example.org"),
     }

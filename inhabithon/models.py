@@ -1,7 +1,7 @@
 """Every domain's models, imported in one place so the metadata is complete
 (for Alembic and for tests)."""
 
-from inhabithon.accounts.models import Role, User, UserRole
+from inhabithon.accounts.models import AccountToken, Pseudonym, Role, TokenPurpose, User, UserRole
 from inhabithon.audit.models import AuditEntry
 from inhabithon.challenges.models import Challenge, Phase
 from inhabithon.comments.models import Comment, CommentStatus
@@ -12,6 +12,7 @@ from inhabithon.ideas.models import (
     Idea,
     IdeaMember,
     IdeaStatus,
+    IdeaTracking,
     MemberStatus,
     Origin,
 )
@@ -27,6 +28,8 @@ from inhabithon.jury.models import (
     Normalization,
     PairwiseComparison,
 )
+from inhabithon.mail.models import OutgoingMail
+from inhabithon.moderation.models import Flag, ModerationAction, ModerationKind
 from inhabithon.projects.models import (
     ImpactGoal,
     Project,
@@ -42,6 +45,7 @@ from inhabithon.results.models import Award, AwardKind, ChallengeResult, Ranking
 from inhabithon.votes.models import Ballot, Vote
 
 __all__ = [
+    "AccountToken",
     "AuditEntry",
     "AuthorDisplay",
     "Award",
@@ -53,9 +57,11 @@ __all__ = [
     "Comment",
     "CommentStatus",
     "Event",
+    "Flag",
     "Idea",
     "IdeaMember",
     "IdeaStatus",
+    "IdeaTracking",
     "ImpactGoal",
     "Juror",
     "JuryAssignment",
@@ -66,8 +72,11 @@ __all__ = [
     "JuryScore",
     "JuryScoreSheet",
     "MemberStatus",
+    "ModerationAction",
+    "ModerationKind",
     "Normalization",
     "Origin",
+    "OutgoingMail",
     "PairwiseComparison",
     "Phase",
     "Project",
@@ -78,8 +87,10 @@ __all__ = [
     "ProjectStatus",
     "ProjectStatusChange",
     "ProjectUpdate",
+    "Pseudonym",
     "RankingOverride",
     "Role",
+    "TokenPurpose",
     "User",
     "UserRole",
     "Vote",

@@ -5,8 +5,14 @@ a CSRF-aware client, login by role, factories and a query counter."""
 from __future__ import annotations
 
 import os
+import socket
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
@@ -180,3 +186,62 @@ def count_queries(connection: sa.Connection) -> Iterator[QueryCounter]:
     sa.event.listen(connection, "before_cursor_execute", counter)
     yield counter
     sa.event.remove(connection, "before_cursor_execute", counter)
+
+
+class Mailbox:
+    """What a real SMTP server on loopback received (aiosmtpd)."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's handler protocol
+        message = BytesParser(policy=policy.default).parsebytes(envelope.content)
+        with self._lock:
+            self.messages.append(message)  # type: ignore[arg-type]
+        return "250 Message accepted for delivery"
+
+    def clear(self) -> None:
+        with self._lock:
+            self.messages.clear()
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in str(m["To"])]
+
+    def wait(self, count: int = 1, timeout: float = 5.0) -> list[EmailMessage]:
+        """The messages, once at least ``count`` have arrived (delivery is in another thread)."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return list(self.messages)
+
+    @staticmethod
+    def body(message: EmailMessage) -> str:
+        part = message.get_body(preferencelist=("plain",))
+        assert part is not None
+        return part.get_content()
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[tuple[Mailbox, int]]:
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox()
+    # aiosmtpd cannot listen on port 0 (it connects to its own port to check
+    # that it started), so ask the kernel for a free port first.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield mailbox, port
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(app: Flask, smtp_server: tuple[Mailbox, int]) -> Mailbox:
+    """Sends the app's mail to a real SMTP server on loopback; empty at the start."""
+    box, port = smtp_server
+    box.clear()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_DELIVERY="immediate")
+    return box

@@ -13,6 +13,7 @@ from flask import Flask, g
 from sqlalchemy.orm import Session
 
 from inhabithon.accounts.models import Role, User, UserRole
+from inhabithon.accounts.services import canonical_email
 from inhabithon.challenges.models import Challenge, ChallengeTranslation, Phase
 from inhabithon.comments.models import Comment
 from inhabithon.db import utcnow
@@ -100,13 +101,19 @@ class Factory:
         email: str | None = None,
         name: str | None = None,
         locale: str = "en",  # tests read English; language tests pass another
+        verified: bool = True,
+        **kw: Any,
     ) -> User:
         n = next(_counter)
+        address = email or f"user{n}@example.org"
         user = User(
-            email=email or f"user{n}@example.org",
+            email=address,
+            email_canonical=canonical_email(address),
+            email_verified_at=utcnow() if verified else None,
             display_name=name or f"Resident {n}",
             password_hash=_hash(),
             locale=locale,
+            **kw,
         )
         user.roles = [UserRole(role=r) for r in roles if r is not Role.RESIDENT]
         return self._save(user)

@@ -19,8 +19,49 @@ _DUMMY_HASH = _hasher.hash("not a real password, only for constant timing")
 MIN_PASSWORD_LENGTH = 12
 
 
+# Providers that deliver "first.last+tag@" to "firstlast@": dots and
+# plus-aliases name the same mailbox there.
+_DOTS_IGNORED = frozenset({"gmail.com", "googlemail.com"})
+_DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
+# Providers known to deliver plus-aliases to the base mailbox.
+_PLUS_ALIASES = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "icloud.com",
+        "me.com",
+        "proton.me",
+        "protonmail.com",
+        "fastmail.com",
+        "yahoo.com",
+    }
+)
+
+
 def normalize_email(email: str) -> str:
+    """The address mail goes to: trimmed, lower case."""
     return email.strip().lower()
+
+
+def canonical_email(email: str) -> str:
+    """The mailbox behind an address, so that one mailbox is one account.
+
+    Case is ignored everywhere; plus-aliases where the provider ignores them
+    (Gmail, Outlook, iCloud, ...) and dots at Gmail. Other providers may treat
+    "a.b" and "ab" as different people, so their addresses keep dots and plus.
+    """
+    local, at, domain = normalize_email(email).rpartition("@")
+    if not at:
+        return normalize_email(email)
+    domain = _DOMAIN_ALIASES.get(domain, domain)
+    if domain in _PLUS_ALIASES:
+        local = local.split("+", 1)[0]
+    if domain in _DOTS_IGNORED:
+        local = local.replace(".", "")
+    return f"{local}@{domain}"
 
 
 def hash_password(password: str) -> str:
@@ -39,21 +80,25 @@ def load_session_user(session_id: str) -> User | None:
 
 
 def find_user_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    """The account for this mailbox (any spelling of it), or None."""
+    return db.session.scalar(select(User).where(User.email_canonical == canonical_email(email)))
 
 
 def register_user(email: str, display_name: str, password: str, locale: str = "sv") -> User:
     """Create a resident account. Raises Conflict if the mailbox has one already."""
     email = normalize_email(email)
+    canonical = canonical_email(email)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
             _l("The password must be at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
             field="password",
         )
-    if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
+    taken = select(func.count()).select_from(User)
+    if db.session.scalar(taken.where((User.email == email) | (User.email_canonical == canonical))):
         raise Conflict(_l("An account with this e-mail address already exists."), field="email")
     user = User(
         email=email,
+        email_canonical=canonical,
         display_name=display_name.strip(),
         password_hash=hash_password(password),
         locale=locale,

@@ -68,6 +68,8 @@ class Challenge(Base):
     results_at: Mapped[dt.datetime | None]
     archived_at: Mapped[dt.datetime | None]
     vote_budget: Mapped[int] = mapped_column(default=3)
+    # Only accounts created before voting opened may vote (against last-minute sign-ups).
+    voters_registered_before_voting: Mapped[bool] = mapped_column(default=False)
     vote_visibility: Mapped[VoteVisibility] = mapped_column(
         enum_column(VoteVisibility, "vote_visibility"), default=VoteVisibility.ALWAYS
     )

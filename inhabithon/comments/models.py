@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inhabithon.db import Base, enum_column, utcnow
-from inhabithon.ideas.models import AuthorDisplay
+from inhabithon.ideas.models import AuthorDisplay, Origin
 
 if TYPE_CHECKING:
-    from inhabithon.accounts.models import User
+    from inhabithon.accounts.models import Pseudonym, User
 
 
 class CommentStatus(enum.StrEnum):
@@ -33,6 +33,14 @@ class Comment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # The guide who wrote it on a resident's behalf (shown to officials only).
+    submitted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    pseudonym_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("pseudonyms.id", ondelete="SET NULL")
+    )
+    origin: Mapped[Origin] = mapped_column(enum_column(Origin, "origin"), default=Origin.DIRECT)
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comments.id", ondelete="CASCADE"))
     body_md: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
@@ -43,14 +51,22 @@ class Comment(Base):
     status: Mapped[CommentStatus] = mapped_column(
         enum_column(CommentStatus, "status"), default=CommentStatus.PUBLISHED
     )
+    moderation_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    flag_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    pseudonym: Mapped[Pseudonym | None] = relationship(lazy="joined")
 
     @property
     def is_anonymous(self) -> bool:
         return self.author_display is AuthorDisplay.ANONYMOUS
+
+    @property
+    def is_pseudonymous(self) -> bool:
+        return self.author_display is AuthorDisplay.PSEUDONYM
 
     def __repr__(self) -> str:
         return f"<Comment {self.id}>"

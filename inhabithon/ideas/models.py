@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from inhabithon.db import Base, enum_column, utcnow
 
 if TYPE_CHECKING:
-    from inhabithon.accounts.models import User
+    from inhabithon.accounts.models import Pseudonym, User
     from inhabithon.challenges.models import Challenge
 
 
@@ -24,12 +24,14 @@ class IdeaStatus(enum.StrEnum):
 
 class AuthorDisplay(enum.StrEnum):
     NAME = "name"
+    PSEUDONYM = "pseudonym"  # a name stable within the challenge, see accounts.models.Pseudonym
     ANONYMOUS = "anonymous"
 
 
 class Origin(enum.StrEnum):
     DIRECT = "direct"
     CONTACT_CENTER = "contact_center"  # brought in by a guide on a resident's behalf
+    NO_ACCOUNT = "no_account"  # sent by a resident without an account, tracked by a code
 
 
 class MemberStatus(enum.StrEnum):
@@ -53,6 +55,13 @@ class Idea(Base):
     challenge_id: Mapped[int] = mapped_column(sa.ForeignKey("challenges.id", ondelete="RESTRICT"))
     # The account that owns the idea; NULL when it came in without an account.
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # The guide who brought it in on a resident's behalf (shown to officials only).
+    submitted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    pseudonym_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("pseudonyms.id", ondelete="SET NULL")
+    )
     title: Mapped[str] = mapped_column(sa.String(140))
     summary: Mapped[str] = mapped_column(sa.String(400))
     body_md: Mapped[str] = mapped_column(sa.Text)
@@ -65,6 +74,10 @@ class Idea(Base):
     status: Mapped[IdeaStatus] = mapped_column(
         enum_column(IdeaStatus, "status"), default=IdeaStatus.PUBLISHED
     )
+    # Public reason given by the moderator who hid it ("hidden by moderator: ...").
+    moderation_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    # Open flags; at FLAG_HIDE_THRESHOLD the idea is hidden until an official decides.
+    flag_count: Mapped[int] = mapped_column(default=0)
     vote_count: Mapped[int] = mapped_column(default=0)
     comment_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -72,6 +85,8 @@ class Idea(Base):
 
     challenge: Mapped[Challenge] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    pseudonym: Mapped[Pseudonym | None] = relationship(lazy="joined")
     members: Mapped[list[IdeaMember]] = relationship(
         back_populates="idea", cascade="all, delete-orphan", order_by="IdeaMember.created_at"
     )
@@ -79,6 +94,10 @@ class Idea(Base):
     @property
     def is_anonymous(self) -> bool:
         return self.author_display is AuthorDisplay.ANONYMOUS
+
+    @property
+    def is_pseudonymous(self) -> bool:
+        return self.author_display is AuthorDisplay.PSEUDONYM
 
     @property
     def team(self) -> list[IdeaMember]:
@@ -114,3 +133,17 @@ class IdeaMember(Base):
 
     idea: Mapped[Idea] = relationship(back_populates="members")
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class IdeaTracking(Base):
+    """The tracking code of an idea sent without an account. Only the code's
+    SHA-256 is stored; the code itself is shown once (and mailed if asked)."""
+
+    __tablename__ = "idea_trackings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id", ondelete="CASCADE"), unique=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    idea: Mapped[Idea] = relationship()

@@ -56,3 +56,6 @@ class Vote(Base):
     idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id", ondelete="CASCADE"))
     challenge_id: Mapped[int] = mapped_column(sa.ForeignKey("challenges.id", ondelete="CASCADE"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # A keyed hash of the voter's network (never the address itself), for the
+    # vote-integrity view; see votes.integrity.
+    source_hash: Mapped[str | None] = mapped_column(sa.String(64))

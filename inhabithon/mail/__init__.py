@@ -1,0 +1,1 @@
+"""Outgoing e-mail: a queue table, rendered in the recipient's language, sent by SMTP."""

@@ -1,0 +1,124 @@
+"""Queue, render and send e-mail.
+
+``queue_mail`` renders the message in the recipient's language and stores it
+in the request's transaction. After the request commits, the messages it
+queued are sent at once when ``MAIL_DELIVERY`` is ``"immediate"`` (the
+default); a failure leaves them queued, and ``flask --app app mail send``
+(cron or a worker loop) sends whatever is still pending. With ``"queue"``,
+requests never talk to the mail server at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+from typing import Any
+
+from flask import current_app, g, render_template
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from inhabithon.db import db, utcnow
+from inhabithon.mail.models import OutgoingMail
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+def queue_mail(to: str, subject: Any, template: str, locale: str, **context: Any) -> OutgoingMail:
+    """Render ``templates/mail/<template>.txt`` in ``locale`` and queue it for ``to``.
+
+    ``subject`` may be a lazy string: it is translated in the recipient's language.
+    """
+    with force_locale(locale):
+        rendered_subject = str(subject)
+        body = render_template(f"mail/{template}.txt", **context)
+    mail = OutgoingMail(to_address=to, subject=rendered_subject[:300], body_text=body)
+    db.session.add(mail)
+    db.session.flush()
+    g.setdefault("mail_queued", []).append(mail.id)
+    return mail
+
+
+def _message(mail: OutgoingMail) -> EmailMessage:
+    config = current_app.config
+    msg = EmailMessage()
+    msg["From"] = formataddr((config["MAIL_FROM_NAME"], config["MAIL_FROM"]))
+    msg["To"] = mail.to_address
+    msg["Subject"] = mail.subject
+    msg["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(mail.body_text)
+    return msg
+
+
+def _connect() -> smtplib.SMTP:
+    config = current_app.config
+    host, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
+    smtp: smtplib.SMTP
+    if config["MAIL_USE_SSL"]:
+        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=timeout)
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls(context=ssl.create_default_context())
+    if config["MAIL_USERNAME"]:
+        smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+    return smtp
+
+
+def send(mails: list[OutgoingMail]) -> int:
+    """Send ``mails`` over one SMTP connection; returns how many went out.
+
+    Marks each sent one; a failed one keeps waiting with its error noted.
+    The caller commits.
+    """
+    if not mails or not current_app.config.get("MAIL_SERVER"):
+        return 0
+    sent = 0
+    try:
+        smtp = _connect()
+    except (OSError, smtplib.SMTPException) as exc:
+        log.warning("mail server unreachable: %s", exc)
+        for mail in mails:
+            mail.attempts += 1
+            mail.last_error = str(exc)[:500]
+        return 0
+    with smtp:
+        for mail in mails:
+            mail.attempts += 1
+            try:
+                smtp.send_message(_message(mail))
+            except (OSError, smtplib.SMTPException) as exc:
+                log.warning("mail %s not sent: %s", mail.id, exc)
+                mail.last_error = str(exc)[:500]
+                continue
+            mail.sent_at = utcnow()
+            mail.last_error = None
+            sent += 1
+    return sent
+
+
+def send_pending(limit: int = 500) -> int:
+    """Send queued mail that has not gone out yet (oldest first)."""
+    pending = db.session.scalars(
+        select(OutgoingMail)
+        .where(OutgoingMail.sent_at.is_(None), OutgoingMail.attempts < MAX_ATTEMPTS)
+        .order_by(OutgoingMail.id)
+        .limit(limit)
+    ).all()
+    return send(list(pending))
+
+
+def deliver_queued_after_commit() -> None:
+    """Called after the request's commit: send what this request queued."""
+    ids = g.pop("mail_queued", None)
+    if not ids or current_app.config["MAIL_DELIVERY"] != "immediate":
+        return
+    mails = db.session.scalars(select(OutgoingMail).where(OutgoingMail.id.in_(ids))).all()
+    send(list(mails))
+    db.session.commit()

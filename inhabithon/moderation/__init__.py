@@ -1,0 +1,1 @@
+"""Moderation: flags from users, the officials' queue, hiding with a public reason."""

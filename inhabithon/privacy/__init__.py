@@ -1,0 +1,1 @@
+"""Privacy: a resident's own data (download, deletion) and the privacy statement."""
