@@ -41,7 +41,14 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _env_bool("SECURE_COOKIES", env == "production"),
+        # Sent only on HTTPS requests; behind a reverse proxy, set the PROXY_FIX_* counts
+        # so that the proxy's X-Forwarded-Proto tells the app a request was HTTPS.
         "HSTS": _env_bool("HSTS", env == "production"),
+        "HSTS_MAX_AGE": int(os.environ.get("HSTS_MAX_AGE", str(365 * 24 * 3600))),
+        # How many reverse proxies in front of the app set X-Forwarded-For / -Proto
+        # (werkzeug's ProxyFix); 0 trusts none of these headers.
+        "PROXY_FIX_X_FOR": int(os.environ.get("PROXY_FIX_X_FOR", "0")),
+        "PROXY_FIX_X_PROTO": int(os.environ.get("PROXY_FIX_X_PROTO", "0")),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "MAX_CONTENT_LENGTH": 1 * 1024 * 1024,
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
@@ -73,6 +80,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "TRACK_RATE_LIMIT": os.environ.get("TRACK_RATE_LIMIT", "20 per minute"),
         # Where residents report accessibility problems (the accessibility statement).
         "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "tillganglighet@example.org"),
+        # Where residents send questions and requests about their personal data
+        # (the privacy statement); CONTACT_EMAIL when unset.
+        "PRIVACY_EMAIL": os.environ.get("PRIVACY_EMAIL"),
     }
     if overrides:
         config.update(overrides)
@@ -94,4 +104,6 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         INSTANCE.mkdir(exist_ok=True)
         config["DATABASE_URL"] = f"sqlite:///{INSTANCE / 'inhabithon.sqlite3'}"
     config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
+    # Several sites (or test runs) may share one Redis: each keeps its own counters.
+    config.setdefault("RATELIMIT_KEY_PREFIX", os.environ.get("RATELIMIT_KEY_PREFIX", "inhabithon"))
     return config

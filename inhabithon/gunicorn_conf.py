@@ -1,0 +1,38 @@
+"""gunicorn settings for production: ``gunicorn -c python:inhabithon.gunicorn_conf app:app``.
+
+Every app server is stateless (sessions are signed cookies, rate-limit counters
+live in Redis when ``REDIS_URL`` is set, the database holds everything else),
+so any number of them can run behind a load balancer that checks ``/healthz``.
+Settings come from the environment so one checked-in file serves every host:
+
+- ``BIND`` (default ``127.0.0.1:8000``): where to listen; the balancer talks to it.
+- ``WEB_CONCURRENCY`` (default: the number of CPU cores): worker processes.
+- ``GUNICORN_THREADS`` (default 4): threads per worker (the gthread worker), so
+  a worker waiting on the database still serves other requests.
+- ``GUNICORN_TIMEOUT`` (default 30 s): a worker stuck longer is restarted.
+- ``FORWARDED_ALLOW_IPS`` (default ``127.0.0.1``): the balancer's addresses,
+  whose X-Forwarded-* headers are trusted.
+"""
+
+from __future__ import annotations
+
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", str(os.cpu_count() or 2)))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5  # seconds; the balancer reuses connections
+# Workers are recycled now and then, with jitter so they never restart together.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 10
+# Each worker builds its own app (and its own database pool) after the fork:
+# connections are never shared between processes.
+preload_app = False
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None  # "-" for stdout
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+proc_name = "inhabithon"
