@@ -189,6 +189,14 @@ def can_manage_results(user: Any, challenge: Challenge) -> bool:
     return is_official(user)
 
 
+# --- one's own data (privacy) --------------------------------------------------
+
+
+def can_manage_own_data(user: Any) -> bool:
+    """Download one's data or delete one's account: any active account, for itself."""
+    return _user(user) is not None
+
+
 # --- administration ----------------------------------------------------------
 
 

@@ -1,10 +1,11 @@
-"""Security headers and safe redirects."""
+"""Security headers, the reverse-proxy setting and safe redirects."""
 
 from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
 from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join(
     [
@@ -39,6 +40,15 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    x_for = int(app.config.get("PROXY_FIX_X_FOR", 0))
+    x_proto = int(app.config.get("PROXY_FIX_X_PROTO", 0))
+    if x_for or x_proto:
+        # Trust X-Forwarded-For/-Proto from exactly this many proxies, so that
+        # request.remote_addr (rate limits, vote networks) and request.is_secure
+        # (HSTS, links in e-mails) are the client's, not the proxy's.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=x_for, x_proto=x_proto)  # type: ignore[method-assign]
+    hsts = f"max-age={int(app.config.get('HSTS_MAX_AGE', 31536000))}; includeSubDomains"
+
     @app.after_request
     def _headers(response: Response) -> Response:
         h = response.headers
@@ -48,6 +58,8 @@ def init_app(app: Flask) -> None:
         h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if app.config["HSTS"]:
-            h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        # Browsers ignore HSTS over plain HTTP; sending it only on HTTPS keeps
+        # a development server on http:// usable.
+        if app.config["HSTS"] and request.is_secure:
+            h.setdefault("Strict-Transport-Security", hsts)
         return response
