@@ -124,6 +124,17 @@ def can_vote(user: Any, idea: Idea) -> bool:
     )
 
 
+def can_view_vote_integrity(user: Any, challenge: Challenge) -> bool:
+    """Officials see where a challenge's votes come from (never who voted for what
+    beyond account numbers, and never an address)."""
+    return is_official(user)
+
+
+def can_void_votes(user: Any, challenge: Challenge) -> bool:
+    """Officials void votes that should not count, with a reason (audited)."""
+    return is_official(user)
+
+
 def can_comment(user: Any, idea: Idea) -> bool:
     return _user(user) is not None and can_view_idea(user, idea)
 

@@ -92,6 +92,10 @@ class ChallengeForm(FlaskForm):
         ],
         default=VoteVisibility.ALWAYS.value,
     )
+    voters_registered_before_voting = BooleanField(
+        _l("Only accounts created before voting opens may vote"),
+        description=_l("Protects against accounts made at the last minute to sway the vote."),
+    )
     is_published = BooleanField(
         _l("Published"),
         description=_l("Unchecked, the challenge is a draft that only officials can see."),
@@ -123,6 +127,7 @@ class ChallengeForm(FlaskForm):
             "vote_budget": challenge.vote_budget,
             "is_published": challenge.is_published,
             "vote_visibility": challenge.vote_visibility.value,
+            "voters_registered_before_voting": challenge.voters_registered_before_voting,
         }
         for name in PHASE_FIELDS:
             values[name] = utc_to_local(getattr(challenge, name))
@@ -149,6 +154,7 @@ class ChallengeForm(FlaskForm):
             vote_visibility=VoteVisibility(
                 self.vote_visibility.data or VoteVisibility.ALWAYS.value
             ),
+            voters_registered_before_voting=bool(self.voters_registered_before_voting.data),
             **dates,  # type: ignore[arg-type]
         )
 

@@ -51,6 +51,7 @@ class ChallengeData:
     is_published: bool = False
     slug: str | None = None  # None or "": made from the title
     vote_visibility: VoteVisibility = VoteVisibility.ALWAYS
+    voters_registered_before_voting: bool = False
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -127,6 +128,7 @@ def _apply(challenge: Challenge, data: ChallengeData, slug: str) -> None:
     challenge.language = data.language
     challenge.is_published = data.is_published
     challenge.vote_visibility = VoteVisibility(data.vote_visibility)
+    challenge.voters_registered_before_voting = data.voters_registered_before_voting
     for name in PHASE_FIELDS:
         setattr(challenge, name, getattr(data, name))
 
@@ -150,6 +152,7 @@ def create_challenge(actor: User | None, event: Event, data: ChallengeData) -> C
             "is_published": challenge.is_published,
             "vote_budget": challenge.vote_budget,
             "vote_visibility": challenge.vote_visibility.value,
+            "voters_registered_before_voting": challenge.voters_registered_before_voting,
             **_phase_dates(challenge),
         },
     )
@@ -203,6 +206,7 @@ def update_challenge(actor: User | None, challenge: Challenge, data: ChallengeDa
     budget_before = challenge.vote_budget
     was_published = challenge.is_published
     visibility_before = challenge.vote_visibility
+    early_voters_before = challenge.voters_registered_before_voting
 
     if data.vote_budget != budget_before:
         _set_budget(challenge, data.vote_budget)
@@ -229,6 +233,14 @@ def update_challenge(actor: User | None, challenge: Challenge, data: ChallengeDa
             challenge,
             before={"vote_visibility": visibility_before.value},
             after={"vote_visibility": challenge.vote_visibility.value},
+        )
+    if challenge.voters_registered_before_voting != early_voters_before:
+        record(
+            actor,
+            "challenge.voter_registration_rule_changed",
+            challenge,
+            before={"voters_registered_before_voting": early_voters_before},
+            after={"voters_registered_before_voting": challenge.voters_registered_before_voting},
         )
     if challenge.is_published != was_published:
         record(

@@ -11,12 +11,14 @@ from inhabithon.comments import services
 from inhabithon.comments.forms import CommentForm, reply_prefix
 from inhabithon.comments.models import Comment
 from inhabithon.errors import DomainError
+from inhabithon.extensions import configured_limit, limiter, user_or_address
 from inhabithon.ideas.page import load_idea_for_page, login_first, render_idea_page
 
 bp = Blueprint("comments", __name__)
 
 
 @bp.post("/ideas/<int:idea_id>/comments")
+@limiter.shared_limit(configured_limit("POST_RATE_LIMIT"), scope="post", key_func=user_or_address)
 def create(idea_id: int):  # noqa: ANN201
     idea = load_idea_for_page(idea_id)
     if not perm.is_signed_in(current_user):

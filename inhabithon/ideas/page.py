@@ -28,7 +28,7 @@ from inhabithon.ideas.services import editing_open
 from inhabithon.permissions import can_comment, can_view_idea, is_signed_in
 from inhabithon.projects.models import Project
 from inhabithon.results.services import award_kinds_for_idea
-from inhabithon.votes.services import ballot_for, has_voted
+from inhabithon.votes.services import ballot_for, has_voted, voter_refusal
 
 
 def load_idea_for_page(idea_id: int) -> Idea:
@@ -90,9 +90,11 @@ def render_idea_page(
 
     ballot = None
     voted = False
+    vote_refusal = None
     if is_signed_in(current_user):
         ballot = ballot_for(current_user, challenge)
         voted = has_voted(current_user, idea)
+        vote_refusal = voter_refusal(current_user, challenge)
     budget = ballot.budget if ballot is not None else challenge.vote_budget
     # The project that follows this idea to realization, if any (one query).
     project = db.session.execute(
@@ -118,6 +120,7 @@ def render_idea_page(
             comment_error=comment_error,
             vote_error=vote_error,
             voted=voted,
+            vote_refusal=vote_refusal,
             budget=budget,
             remaining=remaining,
             awards=award_kinds_for_idea(idea),

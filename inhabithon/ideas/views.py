@@ -13,6 +13,7 @@ from inhabithon.accounts.models import User
 from inhabithon.challenges.models import Challenge
 from inhabithon.db import db
 from inhabithon.errors import Conflict, DomainError
+from inhabithon.extensions import configured_limit, limiter, user_or_address
 from inhabithon.i18n import CONTENT_LANGUAGES
 from inhabithon.ideas import services
 from inhabithon.ideas.forms import IdeaForm, InviteForm
@@ -39,6 +40,9 @@ def _apply_error(form: IdeaForm | InviteForm, exc: DomainError) -> str | None:
 
 
 @bp.route("/challenges/<slug>/ideas/new", methods=["GET", "POST"])
+@limiter.shared_limit(
+    configured_limit("POST_RATE_LIMIT"), scope="post", key_func=user_or_address, methods=["POST"]
+)
 def new(slug: str):  # noqa: ANN201
     challenge = _challenge_or_404(slug)
     perm.require(perm.can_submit_idea(current_user, challenge))

@@ -19,6 +19,7 @@ from inhabithon.challenges.models import Challenge, Phase
 from inhabithon.db import db, utcnow
 from inhabithon.errors import Conflict
 from inhabithon.ideas.models import Idea, IdeaMember, IdeaStatus, MemberStatus
+from inhabithon.votes.integrity import network_hash
 from inhabithon.votes.models import Ballot, Vote
 
 _NO_SYNC = {"synchronize_session": False}
@@ -88,15 +89,44 @@ def _move_counters(user_id: int, idea: Idea, step: int) -> None:
     )
 
 
-def cast_vote(user: User, idea: Idea) -> Vote:
+def voter_refusal(user: User, challenge: Challenge) -> str | None:
+    """Why the account itself may not vote in ``challenge`` (its e-mail address
+    is not verified, or the challenge admits only accounts that existed before
+    voting opened), or None when it may."""
+    if not user.is_verified:
+        return str(
+            _l("Please confirm your e-mail address before you vote: open the link we sent you.")
+        )
+    if challenge.voters_registered_before_voting and user.created_at >= challenge.voting_open_at:
+        return str(
+            _l(
+                "In this challenge only accounts created before voting opened can vote, "
+                "and your account is newer."
+            )
+        )
+    return None
+
+
+def check_voter(user: User, challenge: Challenge) -> None:
+    """Raise Conflict with the reason when the account may not vote in ``challenge``."""
+    refusal = voter_refusal(user, challenge)
+    if refusal is not None:
+        raise Conflict(refusal)
+
+
+def cast_vote(user: User, idea: Idea, *, remote_addr: str | None = None) -> Vote:
     """Give ``idea`` one of the user's votes in its challenge.
 
-    Conflict when voting is not open, the idea is not published, it is the
-    user's own team's idea, they voted for it already, or the budget is spent.
+    Conflict when voting is not open, the account may not vote (unverified
+    e-mail, or registered too late when the challenge requires it), the idea is
+    not published, it is the user's own team's idea, they voted for it already,
+    or the budget is spent. ``remote_addr`` is kept only as a keyed hash of its
+    network (see ``votes.integrity``).
     """
     challenge = idea.challenge
     if challenge.phase is not Phase.VOTING:
         raise Conflict(_l("Voting is not open in this challenge."))
+    check_voter(user, challenge)
     if idea.status is not IdeaStatus.PUBLISHED:
         raise Conflict(_l("Only published ideas can receive votes."))
     if _on_team(user, idea):
@@ -122,7 +152,13 @@ def cast_vote(user: User, idea: Idea) -> Vote:
     except IntegrityError:
         savepoint.rollback()
         raise Conflict(spent) from None
-    vote = Vote(user_id=user.id, idea_id=idea.id, challenge_id=challenge.id, created_at=utcnow())
+    vote = Vote(
+        user_id=user.id,
+        idea_id=idea.id,
+        challenge_id=challenge.id,
+        created_at=utcnow(),
+        source_hash=network_hash(remote_addr),
+    )
     try:
         db.session.add(vote)
         db.session.flush()

@@ -1,21 +1,28 @@
-"""Casting and withdrawing a vote from the idea page."""
+"""Casting and withdrawing a vote from the idea page, and the officials'
+vote-integrity view where votes can be voided."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_percent, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
+from wtforms.fields.choices import SelectChoice
 
 from inhabithon import permissions as perm
+from inhabithon.challenges.models import Challenge
 from inhabithon.db import db
 from inhabithon.errors import DomainError, render_error
+from inhabithon.extensions import configured_limit, limiter, user_or_address
 from inhabithon.ideas.models import Idea
 from inhabithon.ideas.page import load_idea_for_page, login_first, render_idea_page
-from inhabithon.votes import services
+from inhabithon.votes import integrity, services
+from inhabithon.votes.forms import VoidForm
 
 bp = Blueprint("votes", __name__)
 log = logging.getLogger(__name__)
@@ -40,11 +47,85 @@ def _act(idea_id: int, action: Callable[[object, Idea], object], done: str):  # 
     return redirect(url_for("ideas.detail", idea_id=idea.id, _anchor="vote"), 303)
 
 
+_vote_limit = configured_limit("VOTE_RATE_LIMIT")
+
+
+def _cast(user: object, idea: Idea) -> object:
+    return services.cast_vote(user, idea, remote_addr=request.remote_addr)  # type: ignore[arg-type]
+
+
 @bp.post("/ideas/<int:idea_id>/vote")
+@limiter.shared_limit(_vote_limit, scope="vote", key_func=user_or_address)
 def cast(idea_id: int):  # noqa: ANN201
-    return _act(idea_id, services.cast_vote, _("Your vote is counted."))  # type: ignore[arg-type]
+    return _act(idea_id, _cast, _("Your vote is counted."))
 
 
 @bp.post("/ideas/<int:idea_id>/vote/withdraw")
+@limiter.shared_limit(_vote_limit, scope="vote", key_func=user_or_address)
 def withdraw(idea_id: int):  # noqa: ANN201
     return _act(idea_id, services.withdraw_vote, _("Your vote is withdrawn."))  # type: ignore[arg-type]
+
+
+# --- vote integrity (officials) -------------------------------------------------------
+
+
+def _challenge_for_integrity(slug: str) -> Challenge:
+    challenge = db.session.scalar(select(Challenge).where(Challenge.slug == slug))
+    if challenge is None:
+        abort(404)
+    perm.require(perm.can_view_vote_integrity(current_user, challenge))
+    return challenge
+
+
+@bp.get("/challenges/<slug>/vote-integrity", endpoint="integrity")
+def integrity_view(slug: str):  # noqa: ANN201
+    challenge = _challenge_for_integrity(slug)
+    return render_template(
+        "votes/integrity.html",
+        challenge=challenge,
+        report=integrity.report(challenge),
+        window_minutes=integrity.WINDOW_MINUTES,
+        new_hours=integrity.NEW_ACCOUNT_HOURS,
+        min_voters=integrity.NETWORK_MIN_VOTERS,
+        percent=format_percent,
+    )
+
+
+@bp.route("/challenges/<slug>/vote-integrity/void", methods=["GET", "POST"], endpoint="void")
+def void_view(slug: str):  # noqa: ANN201
+    challenge = _challenge_for_integrity(slug)
+    perm.require(perm.can_void_votes(current_user, challenge))
+    kind, key = request.args.get("by", ""), request.args.get("key", "")
+    if kind not in integrity.SELECTION_KINDS:
+        abort(404)
+    selection = integrity.Selection(kind, key)
+    try:
+        votes = integrity.selected_votes(challenge, selection)
+    except DomainError:
+        abort(404)
+    form = VoidForm()
+    form.votes.choices = [SelectChoice(v.vote_id, str(v.vote_id)) for v in votes]
+    if request.method == "GET":
+        form.votes.data = [v.vote_id for v in votes]
+    status, message = 200, None
+    if form.validate_on_submit():
+        try:
+            n = integrity.void_votes(
+                current_user, challenge, list(form.votes.data or []), form.reason.data or ""
+            )
+        except DomainError as exc:
+            status, message = exc.status, str(exc.message)
+        else:
+            flash(ngettext("%(num)d vote was voided.", "%(num)d votes were voided.", n), "success")
+            return redirect(url_for("votes.integrity", slug=challenge.slug), 303)
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "votes/void.html",
+        challenge=challenge,
+        selection=selection,
+        votes=votes,
+        form=form,
+        message=message,
+        checked=set(form.votes.data or []),
+    ), status

@@ -255,7 +255,7 @@ def test_a_busy_database_answers_503_try_again_not_500(client, make, db, monkeyp
 
     from inhabithon.votes import services
 
-    def busy(user, idea):
+    def busy(user, idea, **_kw):
         raise OperationalError("UPDATE ballots", {}, Exception("database is locked"))
 
     monkeypatch.setattr(services, "cast_vote", busy)
