@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _env_bool("SECURE_COOKIES", env == "production"),
+        # "Keep me logged in" lasts 30 days, then asks for the password again (ASVS 3.3.2).
+        "REMEMBER_COOKIE_DURATION": dt.timedelta(days=30),
         # Sent only on HTTPS requests; behind a reverse proxy, set the PROXY_FIX_* counts
         # so that the proxy's X-Forwarded-Proto tells the app a request was HTTPS.
         "HSTS": _env_bool("HSTS", env == "production"),

@@ -208,6 +208,38 @@ def can_manage_own_data(user: Any) -> bool:
     return _user(user) is not None
 
 
+# --- moderation --------------------------------------------------------------
+
+
+def can_moderate(user: Any) -> bool:
+    """Officials work the moderation queue: hide, restore, approve, reject."""
+    return is_official(user)
+
+
+def can_flag_idea(user: Any, idea: Idea) -> bool:
+    """Any signed-in resident may report a published idea that is not their own."""
+    return (
+        _user(user) is not None
+        and idea.status is IdeaStatus.PUBLISHED
+        and not is_idea_owner(user, idea)
+        and can_view_idea(user, idea)
+    )
+
+
+def can_flag_comment(user: Any, comment: Comment) -> bool:
+    """Any signed-in resident may report a published comment that is not their own."""
+    u = _user(user)
+    return u is not None and comment.status is CommentStatus.PUBLISHED and comment.author_id != u.id
+
+
+# --- one's own data (privacy) --------------------------------------------------
+
+
+def can_manage_own_data(user: Any) -> bool:
+    """Download one's data or delete one's account: any active account, for itself."""
+    return _user(user) is not None
+
+
 # --- administration ----------------------------------------------------------
 
 
@@ -216,6 +248,11 @@ def can_manage_roles(user: Any) -> bool:
 
 
 def can_view_audit(user: Any) -> bool:
+    return is_admin(user)
+
+
+def can_suspend_users(user: Any) -> bool:
+    """Admins suspend accounts and lift suspensions."""
     return is_admin(user)
 
 

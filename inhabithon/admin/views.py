@@ -17,7 +17,15 @@ from inhabithon.admin.forms import GRANTABLE_ROLES, RolesForm, UserSearchForm
 from inhabithon.audit.models import AuditEntry
 from inhabithon.db import db
 from inhabithon.errors import DomainError
-from inhabithon.permissions import can_manage_roles, can_view_audit, get_or_404, require
+from inhabithon.moderation import services as moderation
+from inhabithon.moderation.forms import LiftSuspensionForm, SuspendForm
+from inhabithon.permissions import (
+    can_manage_roles,
+    can_suspend_users,
+    can_view_audit,
+    get_or_404,
+    require,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -103,6 +111,16 @@ def user(user_id: int):  # noqa: ANN201
             return redirect(url_for("admin.user", user_id=person.id), 303)
     else:
         status = 400
+    return _render_user(person, form, status=status)
+
+
+def _render_user(
+    person: User,
+    form: RolesForm,
+    *,
+    suspend_form: SuspendForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
     changes = db.session.scalars(
         select(AuditEntry)
         .options(selectinload(AuditEntry.actor))
@@ -117,7 +135,42 @@ def user(user_id: int):  # noqa: ANN201
         grantable=GRANTABLE_ROLES,
         changes=changes,
         describe=describe,
+        suspend_form=suspend_form or SuspendForm(formdata=None),
+        lift_form=LiftSuspensionForm(formdata=None),
     ), status
+
+
+# --- suspension (the rules are in moderation.services) ---------------------------
+
+
+@bp.post("/users/<int:user_id>/suspend")
+def suspend_user(user_id: int):  # noqa: ANN201
+    require(can_suspend_users(current_user))
+    person = get_or_404(User, user_id)
+    form = SuspendForm()
+    status = 400
+    if form.validate_on_submit():
+        try:
+            moderation.suspend_user(current_user, person, form.reason.data or "")
+        except DomainError as exc:
+            form.reason.errors = [*form.reason.errors, exc.message]
+            status = exc.status
+        else:
+            flash(_("%(name)s is suspended and logged out.", name=person.display_name), "success")
+            return redirect(url_for("admin.user", user_id=person.id), 303)
+    roles = RolesForm(formdata=None)
+    roles.fill(person.role_set)
+    return _render_user(person, roles, suspend_form=form, status=status)
+
+
+@bp.post("/users/<int:user_id>/unsuspend")
+def lift_suspension(user_id: int):  # noqa: ANN201
+    require(can_suspend_users(current_user))
+    person = get_or_404(User, user_id)
+    if LiftSuspensionForm().validate_on_submit():
+        moderation.lift_suspension(current_user, person)
+        flash(_("%(name)s can log in again.", name=person.display_name), "success")
+    return redirect(url_for("admin.user", user_id=person.id), 303)
 
 
 @bp.get("/audit")

@@ -129,12 +129,13 @@ def delete_comment(comment: Comment, actor: User) -> None:
 
 def thread_for(idea: Idea) -> list[tuple[Comment, list[Comment]]]:
     """The idea's conversation in one query: top-level comments oldest first,
-    each with its replies oldest first. Hidden comments are left out; deleted
-    ones appear only as placeholders for their replies."""
+    each with its replies oldest first. Hidden comments appear as placeholders
+    with the moderator's public reason; deleted ones only as placeholders for
+    their replies."""
     comments = db.session.scalars(
         select(Comment)
         .options(selectinload(Comment.author).lazyload(User.roles))
-        .where(Comment.idea_id == idea.id, Comment.status != CommentStatus.HIDDEN)
+        .where(Comment.idea_id == idea.id)
         .order_by(Comment.created_at, Comment.id)
     ).all()
     replies: dict[int, list[Comment]] = {}
@@ -144,5 +145,5 @@ def thread_for(idea: Idea) -> list[tuple[Comment, list[Comment]]]:
     return [
         (c, replies.get(c.id, []))
         for c in comments
-        if c.parent_id is None and (c.status is CommentStatus.PUBLISHED or c.id in replies)
+        if c.parent_id is None and (c.status is not CommentStatus.DELETED or c.id in replies)
     ]

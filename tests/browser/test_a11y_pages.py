@@ -48,6 +48,7 @@ def public_pages(site: Site) -> list[str]:
         "/projects",
         "/accessibility",
         "/login",
+        "/password/forgot",
         "/no-such-page",
     ]
     if site.project is not None:
@@ -97,8 +98,13 @@ def test_residents_pages_and_the_idea_form_with_errors_have_no_axe_violations(
     failures: list[str] = []
     try:
         log_in(page, site.users["resident", lang])
-        for url in ("/my/ideas", f"/ideas/{site.idea.id}"):
+        for url in ("/my/ideas", f"/ideas/{site.idea.id}", "/account"):
             check(page, url, lang, failures)
+        # The account page with a refused password change: errors next to the fields.
+        page.goto("/account")
+        page.locator("main form[action='/account/password'] button[type=submit]").click()
+        page.locator(".error-summary").wait_for()
+        check(page, None, lang, failures)
         page.goto(f"/challenges/{site.open_challenge.slug}/ideas/new")
         page.locator("main form[novalidate] button[type=submit]").last.click()
         page.locator(".error-summary").wait_for()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from inhabithon.accounts.models import User
 from inhabithon.challenges.models import Phase
+from inhabithon.mail.models import OutgoingMail
 
 pytestmark = pytest.mark.browser
 
@@ -31,19 +32,33 @@ def _challenges(live_make):
     return open_for_ideas, voting, idea
 
 
-def _register(page, email):
+def _register(page, email, live_make):
     page.goto("/register")
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Display name").fill("Nina Newcomer")
     page.get_by_label("Password").fill("a newcomer's long password")
     page.get_by_label("Preferred language").select_option("en")
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("status")).to_contain_text("Welcome, Nina Newcomer!")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
+    # No mail server here: the message waits in the outbox; follow its link.
+    body = live_make.session.scalar(
+        select(OutgoingMail.body_text)
+        .where(OutgoingMail.to_address == email)
+        .order_by(OutgoingMail.id.desc())
+    )
+    link = re.search(r"/account/verify/[\w-]+", body)
+    assert link, body
+    page.goto(link.group(0))
+    expect(page.get_by_role("status")).to_contain_text("your e-mail address is confirmed")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill("a newcomer's long password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("status")).to_contain_text("You are logged in.")
 
 
 def test_newcomer_registers_submits_an_idea_votes_and_comments(page, live_make):
     open_for_ideas, _voting, other_idea = _challenges(live_make)
-    _register(page, "nina.newcomer@example.org")
+    _register(page, "nina.newcomer@example.org", live_make)
 
     # Submit an idea to the challenge that is open for ideas.
     page.goto(f"/challenges/{open_for_ideas.slug}")
@@ -89,7 +104,7 @@ def test_newcomer_registers_submits_an_idea_votes_and_comments(page, live_make):
 
 def test_newcomer_cannot_vote_for_their_own_idea(page, live_make):
     _open, voting, _idea = _challenges(live_make)
-    _register(page, "own.idea@example.org")
+    _register(page, "own.idea@example.org", live_make)
     newcomer = live_make.session.scalars(
         select(User).where(User.email == "own.idea@example.org")
     ).one()
