@@ -200,14 +200,6 @@ def can_manage_results(user: Any, challenge: Challenge) -> bool:
     return is_official(user)
 
 
-# --- one's own data (privacy) --------------------------------------------------
-
-
-def can_manage_own_data(user: Any) -> bool:
-    """Download one's data or delete one's account: any active account, for itself."""
-    return _user(user) is not None
-
-
 # --- moderation --------------------------------------------------------------
 
 
@@ -238,6 +230,28 @@ def can_flag_comment(user: Any, comment: Comment) -> bool:
 def can_manage_own_data(user: Any) -> bool:
     """Download one's data or delete one's account: any active account, for itself."""
     return _user(user) is not None
+
+
+# --- outreach ------------------------------------------------------------------
+
+
+def is_guide(user: Any) -> bool:
+    """Guides (and officials) bring in residents' ideas and comments on their behalf."""
+    return has_role(user, Role.GUIDE) or is_official(user)
+
+
+def can_submit_on_behalf(user: Any, challenge: Challenge) -> bool:
+    return is_guide(user) and can_view_challenge(user, challenge)
+
+
+def can_see_submitter(user: Any, content: Any) -> bool:
+    """Which guide wrote content down for a resident: shown to officials only."""
+    return is_official(user)
+
+
+def can_send_without_account(user: Any, challenge: Challenge) -> bool:
+    """Anyone may send an idea without an account to a published challenge."""
+    return challenge.is_published
 
 
 # --- administration ----------------------------------------------------------

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length
 
 from inhabithon.comments.services import BODY_MAX
 from inhabithon.i18n import CONTENT_LANGUAGES
+from inhabithon.ideas.forms import display_field
 
 
 def _choices() -> list[tuple[str, str]]:
@@ -35,9 +36,13 @@ class CommentForm(FlaskForm):
         ],
     )
     language = SelectField(_l("Language"), choices=_choices, default="sv")
-    anonymous = BooleanField(
-        _l("Show me as an anonymous resident"),
-        description=_l("Only the platform's administrators can see who wrote it."),
+    display = display_field()
+    # Shown to guides only: the comment is a resident's, written down by the guide.
+    on_behalf = BooleanField(
+        _l("On behalf of a resident without an account"),
+        description=_l(
+            "Shown as “A resident, via the contact center”. Your name is seen only by officials."
+        ),
     )
 
 

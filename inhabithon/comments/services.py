@@ -16,7 +16,8 @@ from inhabithon.comments.models import Comment, CommentStatus
 from inhabithon.db import db, utcnow
 from inhabithon.errors import Conflict, InvalidInput
 from inhabithon.i18n import CONTENT_LANGUAGES
-from inhabithon.ideas.models import AuthorDisplay, Idea
+from inhabithon.ideas.models import AuthorDisplay, Idea, Origin
+from inhabithon.ideas.pseudonyms import pseudonym_for
 from inhabithon.markdown import render
 
 BODY_MAX = 5_000
@@ -39,13 +40,69 @@ def add_comment(
     *,
     language: str = "sv",
     anonymous: bool = False,
+    display: AuthorDisplay | None = None,
     parent: Comment | None = None,
 ) -> Comment:
     """Comment on ``idea``, or reply to one of its comments.
 
     Replies are one level deep: a reply to a reply is attached to the
     top-level comment it belongs to, so the conversation stays in one place.
+    ``display`` is how the author appears (by name, under their pseudonym in
+    the challenge, or anonymously); ``anonymous`` is the older shorthand.
     """
+    if display is None:
+        display = AuthorDisplay.ANONYMOUS if anonymous else AuthorDisplay.NAME
+    pseudonym_id = None
+    if display is AuthorDisplay.PSEUDONYM:
+        pseudonym_id = pseudonym_for(author, idea.challenge).id
+    return _add(
+        idea,
+        body_md,
+        language=language,
+        parent=parent,
+        author_id=author.id,
+        display=display,
+        pseudonym_id=pseudonym_id,
+    )
+
+
+def add_comment_on_behalf(
+    idea: Idea,
+    guide: User,
+    body_md: str,
+    *,
+    language: str = "sv",
+    parent: Comment | None = None,
+) -> Comment:
+    """A comment a guide writes down for a resident without an account. It
+    belongs to no account; the guide is recorded for officials only."""
+    comment = _add(
+        idea,
+        body_md,
+        language=language,
+        parent=parent,
+        author_id=None,
+        display=AuthorDisplay.ANONYMOUS,
+        pseudonym_id=None,
+        origin=Origin.CONTACT_CENTER,
+        submitted_by_id=guide.id,
+    )
+    record(guide, "comment.submitted_on_behalf", comment, after={"idea_id": idea.id})
+    return comment
+
+
+def _add(
+    idea: Idea,
+    body_md: str,
+    *,
+    language: str,
+    parent: Comment | None,
+    author_id: int | None,
+    display: AuthorDisplay,
+    pseudonym_id: int | None,
+    origin: Origin = Origin.DIRECT,
+    submitted_by_id: int | None = None,
+) -> Comment:
     if not idea.challenge.accepts_comments:
         raise Conflict(_l("Comments are closed in this challenge."))
     body = (body_md or "").strip()
@@ -70,12 +127,15 @@ def add_comment(
     now = utcnow()
     comment = Comment(
         idea_id=idea.id,
-        author_id=author.id,
+        author_id=author_id,
+        submitted_by_id=submitted_by_id,
+        pseudonym_id=pseudonym_id,
+        origin=origin,
         parent_id=parent_id,
         body_md=body,
         body_html=render(body),
         language=language,
-        author_display=AuthorDisplay.ANONYMOUS if anonymous else AuthorDisplay.NAME,
+        author_display=display,
         status=CommentStatus.PUBLISHED,
         created_at=now,
         updated_at=now,

@@ -12,6 +12,7 @@ from inhabithon.comments.forms import CommentForm, reply_prefix
 from inhabithon.comments.models import Comment
 from inhabithon.errors import DomainError
 from inhabithon.extensions import configured_limit, limiter, user_or_address
+from inhabithon.ideas.models import AuthorDisplay
 from inhabithon.ideas.page import load_idea_for_page, login_first, render_idea_page
 
 bp = Blueprint("comments", __name__)
@@ -38,14 +39,24 @@ def create(idea_id: int):  # noqa: ANN201
     status, message = 400, None
     if form.validate():
         try:
-            services.add_comment(
-                idea,
-                current_user,
-                form.body.data or "",
-                language=form.language.data or "sv",
-                anonymous=bool(form.anonymous.data),
-                parent=parent,
-            )
+            if form.on_behalf.data:
+                perm.require(perm.can_submit_on_behalf(current_user, idea.challenge))
+                services.add_comment_on_behalf(
+                    idea,
+                    current_user,
+                    form.body.data or "",
+                    language=form.language.data or "sv",
+                    parent=parent,
+                )
+            else:
+                services.add_comment(
+                    idea,
+                    current_user,
+                    form.body.data or "",
+                    language=form.language.data or "sv",
+                    display=AuthorDisplay(form.display.data or AuthorDisplay.NAME.value),
+                    parent=parent,
+                )
         except DomainError as exc:
             status = exc.status
             if exc.field == "body":

@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from inhabithon.i18n import CONTENT_LANGUAGES
+from inhabithon.ideas.models import AuthorDisplay
 from inhabithon.ideas.services import BODY_MAX, SUMMARY_MAX, TITLE_MAX, IdeaData
 
 
 def content_language_choices() -> list[tuple[str, str]]:
     return list(CONTENT_LANGUAGES.items())
+
+
+def display_field(**kwargs: Any) -> RadioField:
+    """How the author appears: by name, under a pseudonym, or anonymously."""
+    return RadioField(
+        _l("Show me as"),
+        choices=[
+            SelectChoice(AuthorDisplay.NAME.value, _l("My name")),
+            SelectChoice(
+                AuthorDisplay.PSEUDONYM.value,
+                _l("A pseudonym (the same in this whole challenge, different in others)"),
+            ),
+            SelectChoice(AuthorDisplay.ANONYMOUS.value, _l("Anonymous resident")),
+        ],
+        default=AuthorDisplay.NAME.value,
+        description=_l(
+            "With a pseudonym or as an anonymous resident, your name is shown to nobody. "
+            "Only the platform's administrators can see who wrote it."
+        ),
+        **kwargs,
+    )
 
 
 class IdeaForm(FlaskForm):
@@ -54,13 +79,7 @@ class IdeaForm(FlaskForm):
     language = SelectField(
         _l("Language of the idea"), choices=content_language_choices, default="sv"
     )
-    anonymous = BooleanField(
-        _l("Show me as an anonymous resident"),
-        description=_l(
-            "Your name is then shown to nobody. Only the platform's administrators can see "
-            "who wrote the idea."
-        ),
-    )
+    display = display_field()
 
     def data_for_service(self) -> IdeaData:
         return IdeaData(
@@ -68,7 +87,7 @@ class IdeaForm(FlaskForm):
             summary=self.summary.data or "",
             body_md=self.body_md.data or "",
             language=self.language.data or "sv",
-            anonymous=bool(self.anonymous.data),
+            display=AuthorDisplay(self.display.data or AuthorDisplay.NAME.value),
         )
 
 

@@ -20,7 +20,15 @@ from inhabithon.challenges.models import Challenge, Phase
 from inhabithon.db import db, utcnow
 from inhabithon.errors import Conflict, InvalidInput
 from inhabithon.i18n import CONTENT_LANGUAGES
-from inhabithon.ideas.models import AuthorDisplay, Idea, IdeaMember, IdeaStatus, MemberStatus
+from inhabithon.ideas.models import (
+    AuthorDisplay,
+    Idea,
+    IdeaMember,
+    IdeaStatus,
+    MemberStatus,
+    Origin,
+)
+from inhabithon.ideas.pseudonyms import pseudonym_for
 from inhabithon.markdown import render
 from inhabithon.votes.services import discard_vote
 
@@ -42,6 +50,14 @@ class IdeaData:
     body_md: str
     language: str = "sv"
     anonymous: bool = False
+    # How the author appears; None means by name, or anonymous if ``anonymous``.
+    display: AuthorDisplay | None = None
+
+    @property
+    def author_display(self) -> AuthorDisplay:
+        if self.display is not None:
+            return self.display
+        return AuthorDisplay.ANONYMOUS if self.anonymous else AuthorDisplay.NAME
 
 
 def _clean(data: IdeaData) -> IdeaData:
@@ -67,11 +83,13 @@ def _clean(data: IdeaData) -> IdeaData:
         )
     if data.language not in CONTENT_LANGUAGES:
         raise InvalidInput(_l("Choose a language from the list."), field="language")
-    return IdeaData(title, summary, body, data.language, bool(data.anonymous))
+    return IdeaData(title, summary, body, data.language, bool(data.anonymous), data.author_display)
 
 
-def _display(anonymous: bool) -> AuthorDisplay:
-    return AuthorDisplay.ANONYMOUS if anonymous else AuthorDisplay.NAME
+def _pseudonym_id(author: User | None, challenge: Challenge, display: AuthorDisplay) -> int | None:
+    if author is None or display is not AuthorDisplay.PSEUDONYM:
+        return None
+    return pseudonym_for(author, challenge).id
 
 
 def submit_idea(challenge: Challenge, author: User, data: IdeaData) -> Idea:
@@ -79,26 +97,50 @@ def submit_idea(challenge: Challenge, author: User, data: IdeaData) -> Idea:
 
     Only while the challenge accepts ideas (Conflict otherwise).
     """
+    return add_idea(challenge, data, author=author)
+
+
+def add_idea(
+    challenge: Challenge,
+    data: IdeaData,
+    *,
+    author: User | None,
+    origin: Origin = Origin.DIRECT,
+    status: IdeaStatus = IdeaStatus.PUBLISHED,
+    submitted_by: User | None = None,
+) -> Idea:
+    """A new idea in ``challenge``, by ``author`` (who owns its team) or, for
+    the outreach channels, by nobody with an account (``author=None``).
+
+    Only while the challenge accepts ideas (Conflict otherwise).
+    """
     if challenge.phase is not Phase.SUBMISSIONS:
         raise Conflict(_l("This challenge is not accepting ideas right now."))
     data = _clean(data)
+    display = data.author_display if author is not None else AuthorDisplay.ANONYMOUS
     now = utcnow()
     idea = Idea(
         challenge_id=challenge.id,
-        author_id=author.id,
+        author_id=author.id if author is not None else None,
+        submitted_by_id=submitted_by.id if submitted_by is not None else None,
+        pseudonym_id=_pseudonym_id(author, challenge, display),
         title=data.title,
         summary=data.summary,
         body_md=data.body_md,
         body_html=render(data.body_md),
         language=data.language,
-        author_display=_display(data.anonymous),
-        status=IdeaStatus.PUBLISHED,
+        author_display=display,
+        origin=origin,
+        status=status,
         created_at=now,
         updated_at=now,
     )
-    idea.members = [
-        IdeaMember(user_id=author.id, is_owner=True, status=MemberStatus.ACCEPTED, accepted_at=now)
-    ]
+    if author is not None:
+        idea.members = [
+            IdeaMember(
+                user_id=author.id, is_owner=True, status=MemberStatus.ACCEPTED, accepted_at=now
+            )
+        ]
     db.session.add(idea)
     # One UPDATE, so concurrent submissions cannot lose a count.
     db.session.execute(
@@ -128,7 +170,9 @@ def update_idea(idea: Idea, editor: User, data: IdeaData) -> Idea:
     idea.summary = data.summary
     idea.body_md = data.body_md
     idea.language = data.language
-    idea.author_display = _display(data.anonymous)
+    if idea.author is not None:
+        idea.author_display = data.author_display
+        idea.pseudonym_id = _pseudonym_id(idea.author, idea.challenge, idea.author_display)
     idea.updated_at = utcnow()
     db.session.flush()
     return idea

@@ -81,7 +81,7 @@ def edit(idea_id: int):  # noqa: ANN201
     if request.method == "GET":
         form = IdeaForm(
             obj=idea,
-            data={"anonymous": idea.is_anonymous},
+            data={"display": idea.author_display.value},
         )
         if not services.editing_open(idea):
             raise Conflict(_("Submissions have closed, so the idea can no longer be edited."))

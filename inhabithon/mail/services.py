@@ -45,15 +45,46 @@ def queue_mail(to: str, subject: Any, template: str, locale: str, **context: Any
 
 
 def _message(mail: OutgoingMail) -> EmailMessage:
+    return _envelope(mail.to_address, mail.subject, mail.body_text)
+
+
+def _envelope(to: str, subject: str, body: str) -> EmailMessage:
     config = current_app.config
     msg = EmailMessage()
     msg["From"] = formataddr((config["MAIL_FROM_NAME"], config["MAIL_FROM"]))
-    msg["To"] = mail.to_address
-    msg["Subject"] = mail.subject
+    msg["To"] = to
+    msg["Subject"] = subject
     msg["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
     msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(mail.body_text)
+    msg.set_content(body)
     return msg
+
+
+def send_unstored_after_commit(
+    to: str, subject: Any, template: str, locale: str, **context: Any
+) -> None:
+    """Render a message and send it once the request commits, without ever
+    writing it (or the address) to the database: for a message carrying a
+    secret, such as a tracking code, to an address the platform must forget.
+
+    It is not retried: if the mail server is unreachable the message is lost
+    (the caller shows the secret on the page as well).
+    """
+    with force_locale(locale):
+        msg = _envelope(to, str(subject)[:300], render_template(f"mail/{template}.txt", **context))
+    g.setdefault("mail_unstored", []).append(msg)
+
+
+def _send_unstored(messages: list[EmailMessage]) -> None:
+    if not current_app.config.get("MAIL_SERVER"):
+        log.warning("%d unstored message(s) dropped: no MAIL_SERVER", len(messages))
+        return
+    try:
+        with _connect() as smtp:
+            for msg in messages:
+                smtp.send_message(msg)
+    except (OSError, smtplib.SMTPException) as exc:
+        log.warning("unstored mail not sent: %s", exc)
 
 
 def _connect() -> smtplib.SMTP:
@@ -116,6 +147,9 @@ def send_pending(limit: int = 500) -> int:
 
 def deliver_queued_after_commit() -> None:
     """Called after the request's commit: send what this request queued."""
+    unstored = g.pop("mail_unstored", None)
+    if unstored:
+        _send_unstored(unstored)
     ids = g.pop("mail_queued", None)
     if not ids or current_app.config["MAIL_DELIVERY"] != "immediate":
         return

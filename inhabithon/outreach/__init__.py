@@ -1,1 +1,2 @@
-"""Outreach: guides bring in residents' ideas on their behalf; residents without an account send ideas and follow them with a tracking code."""
+"""Outreach: guides bring in residents' ideas on their behalf; residents without
+an account send ideas and follow them with a tracking code."""

@@ -171,7 +171,7 @@ def test_markdown_in_comments_never_becomes_active_content(client, make, db):
 def test_anonymous_comment_names_nobody_but_to_admins(client, make):
     idea = make.idea(make.challenge())
     writer = client.login(make.user(name="Hemlig Skribent", email="hemlig@example.org"))
-    _post(client, idea, "Said quietly", anonymous="y")
+    _post(client, idea, "Said quietly", display="anonymous")
     for viewer in (None, make.user(), writer):
         if viewer is None:
             client.logout()

@@ -24,15 +24,15 @@ def test_owner_sees_the_form_filled_in(client, make):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'value="Old title"' in page
-    [checkbox] = re.findall(r'<input[^>]*name="anonymous"[^>]*>', page)
-    assert " checked" in checkbox
+    [radio] = re.findall(r'<input[^>]*value="anonymous"[^>]*>', page)
+    assert " checked" in radio
 
 
 def test_owner_edits_the_idea_while_submissions_are_open(client, make, db):
     owner = make.user()
     idea = make.idea(make.challenge(), owner)
     client.login(owner)
-    response = client.post(f"/ideas/{idea.id}/edit", data=_form(anonymous="y"))
+    response = client.post(f"/ideas/{idea.id}/edit", data=_form(display="anonymous"))
     assert response.status_code == 303
     db.refresh(idea)
     assert (idea.title, idea.summary, idea.language) == ("New title", "New summary", "en")

@@ -39,7 +39,8 @@ def test_form_offers_content_languages_and_the_anonymous_option(client, make):
     assert response.status_code == 200
     assert 'value="so"' in page
     assert "Soomaali" in page
-    assert 'name="anonymous"' in page
+    assert 'name="display"' in page
+    assert 'value="pseudonym"' in page
     assert "novalidate" in page
 
 
@@ -67,7 +68,7 @@ def test_resident_submits_an_idea_and_becomes_its_owner(client, make, db):
 def test_idea_can_be_submitted_anonymously(client, make, db):
     challenge = make.challenge()
     client.login(make.user())
-    client.post(f"/challenges/{challenge.slug}/ideas/new", data=_form(anonymous="y"))
+    client.post(f"/challenges/{challenge.slug}/ideas/new", data=_form(display="anonymous"))
     [idea] = _ideas(db, challenge)
     assert idea.author_display is AuthorDisplay.ANONYMOUS
 
