@@ -1,5 +1,6 @@
-"""The audit log covers what the issue asks for (role changes, phase changes,
-jury overrides, project status changes), each done through HTTP, recorded with
+"""The audit log covers what the issue asks for (role changes, moderation and
+suspensions, phase changes, jury overrides, project status changes), each done
+through HTTP, recorded with
 who, what, when and before/after, and readable by admins only."""
 
 from __future__ import annotations
@@ -134,6 +135,45 @@ def test_project_status_changes_are_audited_and_shown(client, make, db):
         "status: idea; progress: 10",
         "status: planned",
     )
+
+
+def test_moderation_decisions_are_audited_and_shown(client, make, db):
+    official = make.user(Role.OFFICIAL, name="Olle Official")
+    idea = make.idea(make.challenge(), title="Rude idea")
+    comment = make.comment(idea, body_md="Rude comment")
+    client.login(official)
+    response = client.post(
+        f"/moderation/ideas/{idea.id}",
+        data={"action": "hide", f"idea-{idea.id}-reason": "Insults a neighbour."},
+    )
+    assert response.status_code == 303
+    response = client.post(
+        f"/moderation/comments/{comment.id}",
+        data={"action": "hide", f"comment-{comment.id}-reason": "Spam link."},
+    )
+    assert response.status_code == 303
+    entries = db.scalars(
+        select(AuditEntry).where(AuditEntry.action == "moderation.hide").order_by(AuditEntry.id)
+    ).all()
+    assert [(e.object_type, e.actor_id) for e in entries] == [
+        ("ideas", official.id),
+        ("comments", official.id),
+    ]
+    assert entries[0].before == {"status": "published"}
+    assert entries[0].after == {"status": "hidden", "reason": "Insults a neighbour."}
+    row = _admin_sees(client, make, "moderation.hide", "Olle Official", "status: published")
+    assert "reason: Spam link." in row  # newest first: the comment
+
+
+def test_suspensions_are_audited_and_shown(client, make, db):
+    admin = make.user(Role.ADMIN, name="Ada Admin")
+    person = make.user()
+    client.login(admin)
+    response = client.post(f"/admin/users/{person.id}/suspend", data={"reason": "Threats"})
+    assert response.status_code in (302, 303)
+    entry = _entry(db, "user.suspended")
+    assert entry.actor_id == admin.id
+    _admin_sees(client, make, "user.suspended", "Ada Admin", "reason: Threats")
 
 
 @pytest.mark.parametrize("role", [None, Role.GUIDE, Role.JURY, Role.OFFICIAL])
