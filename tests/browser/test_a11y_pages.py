@@ -47,6 +47,7 @@ def public_pages(site: Site) -> list[str]:
         f"/challenges/{site.results_challenge.slug}/results",
         "/projects",
         "/accessibility",
+        "/privacy",
         "/login",
         "/password/forgot",
         "/no-such-page",
@@ -98,8 +99,20 @@ def test_residents_pages_and_the_idea_form_with_errors_have_no_axe_violations(
     failures: list[str] = []
     try:
         log_in(page, site.users["resident", lang])
-        for url in ("/my/ideas", f"/ideas/{site.idea.id}", "/account"):
+        for url in (
+            "/my/ideas",
+            f"/ideas/{site.idea.id}",
+            "/account",
+            "/account/data",
+            "/account/delete",
+        ):
             check(page, url, lang, failures)
+        # Deleting the account without the password: the error is next to the field.
+        page.goto("/account/delete")
+        page.locator("main form[novalidate] button[type=submit]").click()
+        page.locator(".error-summary").wait_for()
+        assert page.locator("input[name=password][aria-invalid=true]").count() == 1
+        check(page, None, lang, failures)
         # The account page with a refused password change: errors next to the fields.
         page.goto("/account")
         page.locator("main form[action='/account/password'] button[type=submit]").click()
