@@ -28,6 +28,7 @@ class Site:
     winning_idea: Any
     project: Any | None
     users: dict[tuple[str, str], User] = field(default_factory=dict)  # (role, lang) -> user
+    tracking_code: str = ""  # of an idea sent without an account, waiting for review
 
 
 def build_site(app: Flask, session: Session) -> Site:
@@ -71,7 +72,24 @@ def build_site(app: Flask, session: Session) -> Site:
         juror = make.juror(jury_round, juror_user)
         make.assignment(juror, winning)
         site.users["juror", lang] = juror_user
+        site.users["guide", lang] = make.user(Role.GUIDE, name=f"Gunnar Guide {lang}", locale=lang)
+    site.tracking_code = _outreach(open_challenge, site.users["guide", "sv"], make)
     return site
+
+
+def _outreach(challenge: Any, guide: User, make: Factory) -> str:
+    """An idea a guide brought in, and one sent without an account (its code)."""
+    from inhabithon.ideas.services import IdeaData
+    from inhabithon.outreach.services import submit_on_behalf, submit_without_account
+
+    with make.context():
+        submit_on_behalf(
+            challenge, guide, IdeaData("Läxhjälp", "Hjälp efter skolan.", "Två kvällar.", "so")
+        )
+        tracked = submit_without_account(
+            challenge, IdeaData("Lekplats", "En plats att leka.", "Med *gungor*.", "ar")
+        )
+    return tracked.code
 
 
 _SITES: dict[int, Site] = {}

@@ -167,3 +167,28 @@ def test_admin_official_and_jury_pages_have_no_axe_violations(browser, live_serv
     finally:
         context.close()
     assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_outreach_pages_have_no_axe_violations(browser, live_server, site, lang):
+    """The no-account idea form (also with errors), the tracking pages, and the
+    guide's page and on-behalf form."""
+    slug = site.open_challenge.slug
+    context = axe_context(browser, live_server, lang)
+    page = context.new_page()
+    failures: list[str] = []
+    try:
+        for url in (f"/challenges/{slug}/send-idea", "/track", f"/track/{site.tracking_code}"):
+            check(page, url, lang, failures)
+        page.goto(f"/challenges/{slug}/send-idea")
+        page.locator("main form[novalidate] input[name=email]").fill("not an address")
+        page.locator("main form[novalidate] button[type=submit]").click()
+        page.locator(".error-summary").wait_for()
+        assert page.locator("input[name=email][aria-invalid=true]").count() == 1
+        check(page, None, lang, failures)
+        log_in(page, site.users["guide", lang])
+        for url in ("/guide", f"/challenges/{slug}/on-behalf", f"/ideas/{site.idea.id}"):
+            check(page, url, lang, failures)
+    finally:
+        context.close()
+    assert not failures, "\n\n".join(failures)
