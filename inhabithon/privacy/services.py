@@ -18,13 +18,12 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from inhabithon.accounts.models import AccountToken, Pseudonym, Role, User, UserRole
+from inhabithon.accounts.services import password_matches
 from inhabithon.audit.models import AuditEntry
 from inhabithon.audit.services import record
 from inhabithon.challenges.models import Challenge, Phase
@@ -45,8 +44,6 @@ from inhabithon.moderation.models import Flag
 from inhabithon.projects.models import Project, ProjectFollower
 from inhabithon.votes.models import Ballot, Vote
 from inhabithon.votes.services import discard_vote
-
-_hasher = PasswordHasher()
 
 EXPORT_FORMAT = 1
 # Keys that may carry someone's personal data inside audit values.
@@ -78,6 +75,7 @@ def export_user_data(user: User) -> dict[str, Any]:
         "ideas": _ideas(user),
         "ideas_submitted_on_behalf": _ideas_on_behalf(user),
         "comments": _comments(user),
+        "comments_submitted_on_behalf": _comments_on_behalf(user),
         "votes": _votes(user),
         "ballots": _ballots(user),
         "team_memberships": _memberships(user),
@@ -173,6 +171,23 @@ def _comments(user: User) -> list[dict[str, Any]]:
             "updated_at": _when(c.updated_at),
         }
         for c in comments
+    ]
+
+
+def _comments_on_behalf(user: User) -> list[dict[str, Any]]:
+    rows = db.session.execute(
+        select(Comment.id, Comment.idea_id, Comment.status, Comment.created_at)
+        .where(Comment.submitted_by_id == user.id)
+        .order_by(Comment.id)
+    )
+    return [
+        {
+            "id": r.id,
+            "idea_id": r.idea_id,
+            "status": r.status.value,
+            "created_at": _when(r.created_at),
+        }
+        for r in rows
     ]
 
 
@@ -344,14 +359,6 @@ def _scrubbed(values: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 # --- deletion --------------------------------------------------------------------
-
-
-def password_matches(user: User, password: str) -> bool:
-    """Re-authentication before a sensitive action."""
-    try:
-        return bool(_hasher.verify(user.password_hash, password))
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 def _is_last_admin(user: User) -> bool:

@@ -35,7 +35,7 @@ STATEMENT_UPDATED_ON = dt.date(2026, 11, 22)
 
 def _me() -> User:
     """The signed-in account itself, not Flask-Login's proxy (services store it)."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return current_user._get_current_object()
 
 
 def _login_limit() -> str:

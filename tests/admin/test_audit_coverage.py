@@ -1,7 +1,7 @@
 """The audit log covers what the issue asks for (role changes, moderation and
-suspensions, phase changes, jury overrides, project status changes), each done
-through HTTP, recorded with
-who, what, when and before/after, and readable by admins only."""
+suspensions, phase changes, jury overrides, project status changes): each is
+done through HTTP, recorded with who, what, when and before/after, and readable
+by admins only."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ import pytest
 from inhabithon.accounts.models import Pseudonym, Role
 from inhabithon.accounts.services import set_roles
 from inhabithon.challenges.models import Phase
-from inhabithon.ideas.models import AuthorDisplay, IdeaMember, MemberStatus
+from inhabithon.ideas.models import AuthorDisplay, IdeaMember, MemberStatus, Origin
 from inhabithon.jury.models import JuryConflict
 from inhabithon.moderation.models import Flag
 from inhabithon.projects.models import ProjectFollower
@@ -104,6 +104,11 @@ def world(make, db):
     db.commit()
     make.comment(named, other, body_md="Olle's comment")
     make.comment(others_idea, me, body_md="My comment on Olle's idea")
+    on_behalf = make.comment(others_idea, other, body_md="A resident's words, via me")
+    on_behalf.author_id = None
+    on_behalf.submitted_by_id = me.id
+    on_behalf.origin = Origin.CONTACT_CENTER
+    db.commit()
     make.vote(me, others_idea)
     make.vote(other, anonymous)
     db.add(Flag(idea_id=others_idea.id, reporter_id=me.id, reason="Looks like spam"))
@@ -133,6 +138,7 @@ def world(make, db):
         "others_idea": others_idea,
         "judged": judged,
         "second": second,
+        "on_behalf": on_behalf,
     }
 
 
@@ -150,6 +156,9 @@ def test_the_file_holds_everything_that_is_the_users(client, world):
 
     assert [c["body_markdown"] for c in data["comments"]] == ["My comment on Olle's idea"]
     assert [v["idea_title"] for v in data["votes"]] == ["Olle's idea"]
+    # What a guide wrote down for a resident: listed, but the words are the resident's.
+    assert [c["id"] for c in data["comments_submitted_on_behalf"]] == [world["on_behalf"].id]
+    assert "via me" not in json.dumps(data["comments_submitted_on_behalf"])
     assert data["ballots"][0]["used"] == 1
     teams = {m["idea_title"]: m for m in data["team_memberships"]}
     assert set(teams) == {
