@@ -175,3 +175,10 @@ def test_registering_is_rate_limited(database_url, connection):
         for i in range(3)
     ]
     assert statuses == [400, 400, 429]
+
+
+def test_asking_for_new_verification_links_is_rate_limited(database_url, connection, make):
+    client = _limited_client(database_url, connection, RESET_RATE_LIMIT="2 per hour")
+    client.login(make.user(verified=False))
+    statuses = [client.post("/account/verify").status_code for _ in range(3)]
+    assert statuses == [303, 303, 429]

@@ -36,7 +36,7 @@ def _register(page, email, live_make):
     page.goto("/register")
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Display name").fill("Nina Newcomer")
-    page.get_by_label("Password").fill("a newcomer's long password")
+    page.get_by_label("Password").fill("a long sentence I remember well")
     page.get_by_label("Preferred language").select_option("en")
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
@@ -46,12 +46,13 @@ def _register(page, email, live_make):
         .where(OutgoingMail.to_address == email)
         .order_by(OutgoingMail.id.desc())
     )
+    live_make.session.commit()  # end the read, so SQLite lets the server write
     link = re.search(r"/account/verify/[\w-]+", body)
     assert link, body
     page.goto(link.group(0))
     expect(page.get_by_role("status")).to_contain_text("your e-mail address is confirmed")
     page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill("a newcomer's long password")
+    page.get_by_label("Password").fill("a long sentence I remember well")
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("status")).to_contain_text("You are logged in.")
 
