@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/inhabithon_test
 PYTEST_ARGS ?= -n 2  # two workers: this machine has two cores
 
-.PHONY: run test test-sqlite test-postgres install install-dev translations translations-extract translations-update browser lint clean
+.PHONY: run serve bench bench-quick test test-sqlite test-postgres install install-dev translations translations-extract translations-update browser lint clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -44,6 +44,21 @@ run: install translations
 	$(FLASK) demo load
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# Production shape: gunicorn with the checked-in config (BIND, WEB_CONCURRENCY,
+# GUNICORN_THREADS; see inhabithon/gunicorn_conf.py). Needs SECRET_KEY and DATABASE_URL.
+serve: install translations
+	$(FLASK) db upgrade
+	$(VENV)/bin/gunicorn -c python:inhabithon.gunicorn_conf app:app
+
+# Benchmarks (bench/README in README.md): the full data set (50 challenges, 20,000 ideas,
+# 200,000 comments, 2,000,000 votes, 50,000 users) on PostgreSQL when it answers, else
+# SQLite; BENCH_DATABASE_URL chooses. The database named there is emptied first.
+bench: install-dev translations
+	$(PY) -m bench.run --preset full --output instance/bench-last-run.md
+
+bench-quick: install-dev translations
+	$(PY) -m bench.run --preset small --seconds 3 --output instance/bench-last-run.md
+
 # Debian's Chromium for the browser tests; never a downloaded browser build.
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -63,7 +78,7 @@ test-postgres: install-dev translations
 	else echo "*** PostgreSQL not reachable at 127.0.0.1:5432: ran the suite on SQLite only. ***"; fi
 
 lint: install-dev
-	$(VENV)/bin/ruff check inhabithon tests migrations/env.py app.py
+	$(VENV)/bin/ruff check inhabithon tests bench migrations/env.py app.py
 	$(VENV)/bin/mypy inhabithon
 
 clean:
