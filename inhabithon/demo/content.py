@@ -44,6 +44,9 @@ class DemoComment:
     body: str
     parent: str | None = None
     anonymous: bool = False
+    # Under the author's pseudonym in the challenge (the same in all their
+    # pseudonymous posts there, another in every other challenge).
+    pseudonym: bool = False
 
 
 @dataclass(frozen=True)
@@ -276,6 +279,20 @@ journal och utan tidsbokning.
             "Förslaget kom in på arabiska via kontaktcentret. Förslagsställaren vill vara anonym.",
         ),
         DemoComment(
+            "s2",
+            "sprak",
+            "r6",
+            "Min pappa läser inte svenska. Med information på arabiska hade han sökt hjälp själv.",
+            pseudonym=True,
+        ),
+        DemoComment(
+            "t1",
+            "trygghetsvandring",
+            "r6",
+            "Jag vill gärna gå med, men utan att mitt namn syns här.",
+            pseudonym=True,
+        ),
+        DemoComment(
             "f1",
             "familjecafe",
             "r11",
@@ -385,6 +402,13 @@ hjälper med ord, rutiner och fikarummets oskrivna regler.
             "r7",
             "Så fint att höra! Det är precis den sortens berättelser vi vill ska bli fler.",
             parent="j1",
+        ),
+        DemoComment(
+            "j3",
+            "jobbinspiratorer",
+            "r6",
+            "Jag kan berätta om mitt första jobb här. Under pseudonym, till att börja med.",
+            pseudonym=True,
         ),
         DemoComment(
             "v1",

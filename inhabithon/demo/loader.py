@@ -37,8 +37,9 @@ from inhabithon.demo.projects import load_projects
 from inhabithon.demo.results import JURORS, load_results
 from inhabithon.events.models import Event
 from inhabithon.events.services import EventData, create_event
-from inhabithon.ideas.models import Idea, IdeaMember, Origin
+from inhabithon.ideas.models import AuthorDisplay, Idea, IdeaMember
 from inhabithon.ideas.services import IdeaData, accept_invitation, invite_member, submit_idea
+from inhabithon.outreach.services import submit_on_behalf
 from inhabithon.votes.models import Vote
 from inhabithon.votes.services import cast_vote
 
@@ -138,13 +139,12 @@ def _load_challenge(
     with _phase_now(challenge, Phase.SUBMISSIONS):
         for item in demo.ideas:
             author = users[item.author]
-            idea = submit_idea(
-                challenge,
-                author,
-                IdeaData(item.title, item.summary, item.body, item.language, item.anonymous),
-            )
+            data = IdeaData(item.title, item.summary, item.body, item.language, item.anonymous)
             if item.contact_center:
-                idea.origin = Origin.CONTACT_CENTER
+                # ``author`` is the guide who wrote it down; the idea has no account.
+                idea = submit_on_behalf(challenge, author, data)
+            else:
+                idea = submit_idea(challenge, author, data)
             for key in item.team:
                 invite_member(idea, author, users[key].email)
                 accept_invitation(idea, users[key])
@@ -157,6 +157,7 @@ def _load_challenge(
                 c.body,
                 language="sv",
                 anonymous=c.anonymous,
+                display=AuthorDisplay.PSEUDONYM if c.pseudonym else None,
                 parent=comments[c.parent] if c.parent else None,
             )
     if demo.votes:
