@@ -52,6 +52,19 @@ def _personal_parts(email: str | None, display_name: str | None) -> list[str]:
     return [p for p in folded if len(p) >= _MIN_PERSONAL_PART]
 
 
+# What people add to a common password to pass a length rule ("password2024!").
+_PADDING = "0123456789 !?.,-_*#@$%&+=~"
+# Fewer different characters than this ("aaaaaaaaaaaa", "abababababab") is guessed at once.
+_MIN_DISTINCT = 4
+
+
+def _guessable(folded: str) -> bool:
+    """A common password, one padded with digits or symbols, or too few different characters."""
+    common = common_passwords()
+    candidates = {folded, folded.strip(), folded.replace(" ", ""), folded.strip(_PADDING)}
+    return any(c in common for c in candidates) or len(set(folded)) < _MIN_DISTINCT
+
+
 def check_password(
     password: str, *, email: str | None = None, display_name: str | None = None
 ) -> None:
@@ -65,8 +78,7 @@ def check_password(
             _l("The password can be at most %(n)d characters.", n=MAX_LENGTH), field="password"
         )
     folded = _fold(password)
-    common = common_passwords()
-    if folded in common or folded.replace(" ", "") in common or folded.strip() in common:
+    if _guessable(folded):
         raise InvalidInput(
             _l("This password is too common and easy to guess. Please choose another."),
             field="password",
