@@ -15,7 +15,7 @@ from inhabithon.challenges.models import Challenge
 from inhabithon.comments.services import thread_for
 from inhabithon.db import db
 from inhabithon.errors import Conflict, DomainError
-from inhabithon.extensions import limiter
+from inhabithon.extensions import configured_limit, limiter, user_or_address
 from inhabithon.i18n import CONTENT_LANGUAGES
 from inhabithon.ideas.models import IdeaStatus
 from inhabithon.mail.services import send_unstored_after_commit
@@ -27,12 +27,15 @@ from inhabithon.results.services import award_kinds_for_idea
 bp = Blueprint("outreach", __name__)
 
 
-def _post_limit() -> str:
-    return str(current_app.config["POST_RATE_LIMIT"])
-
-
-def _track_limit() -> str:
-    return str(current_app.config["TRACK_RATE_LIMIT"])
+# Sending shares the posting budget of ideas and comments; the two ways of
+# opening a tracking page share one budget against guessing.
+_post_limit = limiter.shared_limit(
+    configured_limit("POST_RATE_LIMIT"), scope="post", key_func=user_or_address, methods=["POST"]
+)
+_track_limit = limiter.shared_limit(configured_limit("TRACK_RATE_LIMIT"), scope="track")
+_track_post_limit = limiter.shared_limit(
+    configured_limit("TRACK_RATE_LIMIT"), scope="track", methods=["POST"]
+)
 
 
 def _private(response: Response) -> Response:
@@ -67,6 +70,7 @@ def _initial_language(form: OnBehalfIdeaForm | NoAccountIdeaForm, challenge: Cha
 
 
 @bp.route("/challenges/<slug>/on-behalf", methods=["GET", "POST"])
+@_post_limit
 def submit_on_behalf(slug: str):  # noqa: ANN201
     challenge = _challenge_or_404(slug)
     perm.require(perm.can_submit_on_behalf(current_user, challenge))
@@ -102,7 +106,7 @@ def guide_page():  # noqa: ANN201
 
 
 @bp.route("/challenges/<slug>/send-idea", methods=["GET", "POST"])
-@limiter.limit(_post_limit, methods=["POST"])
+@_post_limit
 def submit_without_account(slug: str):  # noqa: ANN201
     challenge = _challenge_or_404(slug)
     perm.require(perm.can_send_without_account(current_user, challenge))
@@ -149,7 +153,7 @@ def submit_without_account(slug: str):  # noqa: ANN201
 
 
 @bp.route("/track", methods=["GET", "POST"])
-@limiter.limit(_track_limit, methods=["POST"])
+@_track_post_limit
 def track_form():  # noqa: ANN201
     form = TrackForm()
     if form.validate_on_submit():
@@ -159,7 +163,7 @@ def track_form():  # noqa: ANN201
 
 
 @bp.get("/track/<code>")
-@limiter.limit(_track_limit)
+@_track_limit
 def track(code: str):  # noqa: ANN201
     return _track_page(code, TrackForm(formdata=None))
 

@@ -245,14 +245,29 @@ def _limited_client(database_url, connection, **limits: str) -> Client:
 
 
 def test_tracking_is_rate_limited_against_guessing(database_url, connection):
+    """Guesses by address and by form share one budget; the empty form does not count."""
     client = _limited_client(database_url, connection, TRACK_RATE_LIMIT="3 per minute")
     address = {"REMOTE_ADDR": "192.0.2.31"}
     statuses = [
-        client.get(f"/track/AAAA-BBBB-CCCC-DDD{n}", environ_base=address).status_code
-        for n in range(2, 7)
+        client.get("/track/AAAA-BBBB-CCCC-DDD2", environ_base=address).status_code,
+        client.post(
+            "/track", data={"code": "AAAA-BBBB-CCCC-DDD3"}, environ_base=address
+        ).status_code,
+        client.get("/track", environ_base=address).status_code,
+        client.get("/track/AAAA-BBBB-CCCC-DDD4", environ_base=address).status_code,
+        client.post(
+            "/track", data={"code": "AAAA-BBBB-CCCC-DDD5"}, environ_base=address
+        ).status_code,
+        client.get("/track/AAAA-BBBB-CCCC-DDD6", environ_base=address).status_code,
     ]
-    assert statuses[:3] == [404, 404, 404]
-    assert statuses[3:] == [429, 429]
+    assert statuses == [404, 404, 200, 404, 429, 429]
+    # Another address still has its own budget.
+    assert (
+        client.get(
+            "/track/AAAA-BBBB-CCCC-DDD7", environ_base={"REMOTE_ADDR": "192.0.2.99"}
+        ).status_code
+        == 404
+    )
 
 
 def test_sending_without_an_account_is_rate_limited(database_url, connection, make):
