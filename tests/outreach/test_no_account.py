@@ -281,3 +281,23 @@ def test_sending_without_an_account_is_rate_limited(database_url, connection, ma
         for _ in range(3)
     ]
     assert statuses == [200, 200, 429]
+
+
+def test_the_tracking_page_shows_the_awards_the_idea_won(client, make, db):
+    from inhabithon.results.models import AwardKind
+    from inhabithon.results.services import AwardChoice, publish_results
+    from tests.factories import phase_dates
+
+    challenge = make.challenge()
+    idea, code = _send(client, challenge)
+    idea.status = IdeaStatus.PUBLISHED
+    for name, value in phase_dates(Phase.RESULTS).items():
+        setattr(challenge, name, value)
+    db.commit()
+    with make.context():
+        publish_results(
+            make.user(Role.OFFICIAL), challenge, [AwardChoice(AwardKind.WINNER, idea.id, "Best.")]
+        )
+    page = client.get(f"/track/{code}").get_data(as_text=True)
+    assert "Winner" in page
+    assert "0 votes" in page  # counts show once voting has closed
