@@ -66,6 +66,18 @@ def test_every_answer_carries_the_security_headers(client, path):
     assert "microphone=()" in h["Permissions-Policy"]
 
 
+@pytest.fixture
+def build_app(database_url, connection):
+    """Apps with other settings, sharing the test's connection (nothing left open)."""
+
+    def build(**extra):
+        application = _app(database_url, **extra)
+        application.extensions["inhabithon_db"].bind_to(connection)
+        return application
+
+    return build
+
+
 def _app(database_url, **extra):
     from inhabithon.config import load_config
 
@@ -81,8 +93,8 @@ def _app(database_url, **extra):
     return application
 
 
-def test_proxy_headers_are_not_trusted_by_default(database_url):
-    app = _app(database_url)
+def test_proxy_headers_are_not_trusted_by_default(build_app):
+    app = build_app()
     assert app.config["PROXY_FIX_X_FOR"] == 0
     assert app.config["PROXY_FIX_X_PROTO"] == 0
     response = app.test_client().get(
@@ -93,8 +105,8 @@ def test_proxy_headers_are_not_trusted_by_default(database_url):
     assert response.json == {"addr": "10.0.0.2", "secure": False}
 
 
-def test_behind_a_configured_proxy_the_client_address_and_https_are_seen(database_url):
-    app = _app(database_url, PROXY_FIX_X_FOR=1, PROXY_FIX_X_PROTO=1)
+def test_behind_a_configured_proxy_the_client_address_and_https_are_seen(build_app):
+    app = build_app(PROXY_FIX_X_FOR=1, PROXY_FIX_X_PROTO=1)
     response = app.test_client().get(
         "/_test/client",
         headers={"X-Forwarded-For": "198.51.100.1, 203.0.113.9", "X-Forwarded-Proto": "https"},
@@ -104,35 +116,35 @@ def test_behind_a_configured_proxy_the_client_address_and_https_are_seen(databas
     assert response.json == {"addr": "203.0.113.9", "secure": True}
 
 
-def test_proxy_fix_counts_come_from_the_environment(monkeypatch, database_url):
+def test_proxy_fix_counts_come_from_the_environment(monkeypatch, build_app):
     monkeypatch.setenv("PROXY_FIX_X_FOR", "2")
     monkeypatch.setenv("PROXY_FIX_X_PROTO", "1")
-    app = _app(database_url)
+    app = build_app()
     assert app.config["PROXY_FIX_X_FOR"] == 2
     assert app.config["PROXY_FIX_X_PROTO"] == 1
 
 
-def test_hsts_is_sent_only_on_https_requests(database_url):
-    app = _app(database_url, HSTS=True)
+def test_hsts_is_sent_only_on_https_requests(build_app):
+    app = build_app(HSTS=True)
     plain = app.test_client().get("/_test/client")
     assert "Strict-Transport-Security" not in plain.headers
     secure = app.test_client().get("/_test/client", base_url="https://localhost")
     assert secure.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
 
-def test_hsts_is_sent_behind_an_https_proxy_when_configured(database_url):
-    app = _app(database_url, HSTS=True, PROXY_FIX_X_PROTO=1)
+def test_hsts_is_sent_behind_an_https_proxy_when_configured(build_app):
+    app = build_app(HSTS=True, PROXY_FIX_X_PROTO=1)
     response = app.test_client().get("/", headers={"X-Forwarded-Proto": "https"})
     assert "max-age=" in response.headers["Strict-Transport-Security"]
-    spoofed = _app(database_url, HSTS=True).test_client()
+    spoofed = build_app(HSTS=True).test_client()
     assert (
         "Strict-Transport-Security"
         not in spoofed.get("/", headers={"X-Forwarded-Proto": "https"}).headers
     )
 
 
-def test_hsts_can_be_turned_off(database_url):
-    app = _app(database_url, HSTS=False)
+def test_hsts_can_be_turned_off(build_app):
+    app = build_app(HSTS=False)
     response = app.test_client().get("/", base_url="https://localhost")
     assert "Strict-Transport-Security" not in response.headers
 
