@@ -25,6 +25,8 @@ from inhabithon.ideas.pseudonyms import pseudonym_for
 from inhabithon.moderation.models import ModerationAction, ModerationKind
 from inhabithon.outreach.services import code_hash, new_tracking_code
 from inhabithon.projects.models import Project, ProjectStatus
+from inhabithon.results.models import AwardKind
+from inhabithon.results.services import AwardChoice, publish_results
 
 NAME = "Xavierina Blomqvist-Oduya"
 EMAIL = "xavierina.leak@example.org"
@@ -115,6 +117,17 @@ def _build(make, db) -> World:
             status_id=status.id,
         )
     )
+    # The results of challenge two name the pseudonymous idea the winner and
+    # the anonymous one runner-up, so the results page shows both.
+    with make.context():
+        publish_results(
+            make.user(Role.OFFICIAL),
+            c2,
+            [
+                AwardChoice(AwardKind.WINNER, ideas_c2[1].id, "Clear and doable."),
+                AwardChoice(AwardKind.RUNNER_UP, ideas_c2[0].id, "Close second."),
+            ],
+        )
     # An idea sent without an account, for the tracking page.
     pending = make.idea(c1, other, title="Sent without an account")
     pending.author_id = None
@@ -339,6 +352,8 @@ def test_the_walk_sees_the_content_it_guards(app, client, make, db):
     log = client.get("/moderation/log")
     if log.status_code == 200:
         assert "Off topic" in log.get_data(as_text=True)
+    results = client.get(f"/challenges/{world.c2.slug}/results").get_data(as_text=True)
+    assert world.pseudonym_c2 in results
     feed = client.get("/projects/feed.atom").get_data(as_text=True)
     assert "Built from an anonymous idea" in feed
     # A page that did name the author would be caught.
