@@ -74,7 +74,32 @@ def build_site(app: Flask, session: Session) -> Site:
         site.users["juror", lang] = juror_user
         site.users["guide", lang] = make.user(Role.GUIDE, name=f"Gunnar Guide {lang}", locale=lang)
     site.tracking_code = _outreach(open_challenge, site.users["guide", "sv"], make)
+    _moderation(idea, winning, commenter, make)
     return site
+
+
+def _moderation(idea: Any, winning: Any, reporter: User, make: Factory) -> None:
+    """An open report on the idea and a hidden comment, for the queue and the log."""
+    from inhabithon.comments.models import CommentStatus
+    from inhabithon.moderation.models import Flag, ModerationAction, ModerationKind
+
+    hidden = make.comment(
+        winning,
+        body_md="Dold kommentar",
+        language="sv",
+        status=CommentStatus.HIDDEN,
+        moderation_reason="Personangrepp",
+    )
+    winning.comment_count -= 1  # hidden comments are not counted
+    make.session.add_all(
+        [
+            Flag(idea_id=idea.id, reporter_id=reporter.id, reason="spam: Reklam"),
+            ModerationAction(
+                comment_id=hidden.id, kind=ModerationKind.HIDE, reason="Personangrepp"
+            ),
+        ]
+    )
+    make.session.commit()
 
 
 def _outreach(challenge: Any, guide: User, make: Factory) -> str:

@@ -50,6 +50,7 @@ def public_pages(site: Site) -> list[str]:
         "/privacy",
         "/login",
         "/password/forgot",
+        "/moderation/log",
         "/no-such-page",
     ]
     if site.project is not None:
@@ -105,8 +106,14 @@ def test_residents_pages_and_the_idea_form_with_errors_have_no_axe_violations(
             "/account",
             "/account/data",
             "/account/delete",
+            f"/ideas/{site.idea.id}/flag",
         ):
             check(page, url, lang, failures)
+        # A report sent without a reason: the error summary takes focus.
+        page.goto(f"/ideas/{site.idea.id}/flag")
+        page.locator("main form[novalidate] button[type=submit]").click()
+        page.locator(".error-summary").wait_for()
+        check(page, None, lang, failures)
         # Deleting the account without the password: the error is next to the field.
         page.goto("/account/delete")
         page.locator("main form[novalidate] button[type=submit]").click()
@@ -145,6 +152,8 @@ def test_admin_official_and_jury_pages_have_no_axe_violations(browser, live_serv
             f"/manage/challenges/{site.open_challenge.slug}/edit",
             f"/manage/challenges/{slug}/results",
             f"/manage/challenges/{slug}/jury",
+            "/moderation",
+            f"/moderation/ideas/{site.idea.id}",
         ):
             check(page, url, lang, failures)
         if site.project is not None:
