@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
+from inhabithon import create_app
 from inhabithon.accounts.models import AccountToken, Pseudonym, Role, TokenPurpose, User
 from inhabithon.audit.models import AuditEntry
 from inhabithon.challenges.models import Phase
@@ -15,6 +16,7 @@ from inhabithon.mail.models import OutgoingMail
 from inhabithon.moderation.models import Flag
 from inhabithon.projects.models import ProjectFollower
 from inhabithon.votes.models import Ballot, Vote
+from tests.conftest import Client, app_config
 from tests.factories import PASSWORD
 from tests.projects.helpers import project
 
@@ -279,3 +281,19 @@ def test_the_deletion_is_audited_without_personal_data(client, make, db):
     assert "user.deleted" in html
     assert "Gunnel" not in html
     assert "gone@example.org" not in html
+
+
+def test_password_guesses_on_the_delete_form_are_rate_limited(database_url, connection, make, db):
+    app = create_app(
+        app_config(database_url, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    )
+    app.test_client_class = Client
+    app.extensions["inhabithon_db"].bind_to(connection)
+    client = app.test_client()
+    client.test_session = db
+    user = make.user()
+    client.login(user)
+    statuses = [_delete(client, f"guess number {n}").status_code for n in range(4)]
+    assert statuses == [400, 400, 400, 429]
+    db.refresh(user)
+    assert user.deleted_at is None
