@@ -6,6 +6,16 @@ public log is read from those rows), records an audit entry and, when the
 content has an active author account, tells the author by e-mail in their
 language.
 
+Hidden ideas answer 404 to everyone but their owner and officials (as before:
+nothing of a hidden idea reaches the public, not even a placeholder page); the
+public moderation log names the idea and gives the reason. A hidden comment
+stays in its thread as a placeholder with the public reason, so its replies
+keep their context.
+
+Suspension: a suspended account's login answers like a wrong password (the
+generic message), so the login form reveals nothing about an account to
+someone who only knows the address; the person learns why by e-mail.
+
 Counters: ``Challenge.idea_count`` counts published ideas and
 ``Idea.comment_count`` published comments, so hiding takes the content out of
 them and restoring puts it back (both recounted from the rows, which also
@@ -268,6 +278,8 @@ def restore(actor: User, target: Target, reason: str) -> None:
 def dismiss(actor: User, target: Target, reason: str = "") -> None:
     """Keep the content visible and close its open flags."""
     text = _clean_reason(reason, required=False)
+    if _is_hidden(target):
+        raise Conflict(_l("This is hidden: restore it, or keep it hidden with a reason."))
     if _resolve_flags(target) == 0:
         raise Conflict(_l("There are no open reports about this."))
     before = _status(target)

@@ -269,3 +269,23 @@ def test_officials_moderate_any_content_from_the_idea_page(client, make, db):
     db.refresh(comment)
     assert comment.status is CommentStatus.HIDDEN
     assert client.get("/moderation/comments/999999").status_code == 404
+
+
+def test_reports_on_hidden_content_are_not_dismissed_but_decided(client, make, db, app):
+    app.config["FLAG_HIDE_THRESHOLD"] = 1
+    idea = make.idea()
+    client.login(make.user())
+    client.post(f"/ideas/{idea.id}/flag", data={"category": "spam"})
+    db.refresh(idea)
+    assert idea.status is IdeaStatus.HIDDEN
+    client.login(make.user(Role.OFFICIAL))
+    response = _decide(client, "idea", idea, "dismiss")
+    assert response.status_code == 409
+    assert "This is hidden: restore it, or keep it hidden with a reason." in response.get_data(
+        as_text=True
+    )
+    assert _decide(client, "idea", idea, "hide", "Advertising").status_code == 303
+    db.refresh(idea)
+    assert idea.status is IdeaStatus.HIDDEN
+    assert idea.moderation_reason == "Advertising"
+    assert idea.flag_count == 0
