@@ -297,3 +297,27 @@ def test_password_guesses_on_the_delete_form_are_rate_limited(database_url, conn
     assert statuses == [400, 400, 400, 429]
     db.refresh(user)
     assert user.deleted_at is None
+
+
+def test_lists_of_people_show_a_deleted_account_as_deleted_user(client, make, db):
+    official = make.user(Role.OFFICIAL)
+    juror_user = make.user(Role.JURY, name="Julia Juror")
+    challenge = make.challenge(phase=Phase.VOTING)
+    juror = make.juror(make.jury_round(challenge), juror_user)
+    make.assignment(juror, make.idea(challenge))
+    client.login(juror_user)
+    assert _delete(client).status_code == 303
+
+    client.login(official)
+    page = client.get(f"/manage/challenges/{challenge.slug}/jury").get_data(as_text=True)
+    assert "Julia Juror" not in page
+    assert page.count("Deleted user") >= 2  # the juror list and the assignment
+    admin = make.user(Role.ADMIN)
+    make.user(Role.ADMIN)
+    client.login(admin)
+    users = client.get("/admin/users").get_data(as_text=True)
+    row = next(r for r in users.split("<tr>") if f"/admin/users/{juror_user.id}" in r)
+    assert "Deleted user" in row
+    assert "Suspended" not in row
+    person = client.get(f"/admin/users/{juror_user.id}").get_data(as_text=True)
+    assert "<h1>Roles of Deleted user</h1>" in person
