@@ -19,13 +19,13 @@ from typing import Any
 
 import pytest
 
-from inhabithon.accounts.models import Role
+from inhabithon.accounts.models import Pseudonym, Role
 from inhabithon.challenges.models import Phase
 from inhabithon.comments.models import CommentStatus
 from inhabithon.db import utcnow
-from inhabithon.ideas.models import IdeaStatus
+from inhabithon.ideas.models import AuthorDisplay, IdeaStatus
 from inhabithon.markdown import render
-from inhabithon.moderation.models import ModerationAction, ModerationKind
+from inhabithon.moderation.models import Flag, ModerationAction, ModerationKind
 from inhabithon.projects.models import ProjectTranslation
 from inhabithon.results.models import AwardKind
 from tests.security.xss_payloads import PAYLOADS
@@ -183,6 +183,31 @@ def _idea_plain(client: Any, make: Any, db: Any) -> Iterator[tuple[str, Any, lis
     yield f"/challenges/{challenge.slug}", None, ["zqx0"]
 
 
+@case("pseudonyms of ideas and comments")
+def _pseudonyms(client: Any, make: Any, db: Any) -> Iterator[tuple[str, Any, list[str]]]:
+    challenge = make.challenge(phase=Phase.SUBMISSIONS)
+    idea = make.idea(challenge)
+    names = batches(80)
+    for name in names:
+        author = make.user()
+        pseudonym = Pseudonym(user_id=author.id, challenge_id=challenge.id, name=name)
+        db.add(pseudonym)
+        db.commit()
+        own = make.idea(challenge, author)
+        own.author_display = AuthorDisplay.PSEUDONYM
+        own.pseudonym_id = pseudonym.id
+        db.commit()
+        make.comment(
+            idea,
+            author,
+            body_md="Hello",
+            author_display=AuthorDisplay.PSEUDONYM,
+            pseudonym_id=pseudonym.id,
+        )
+    yield f"/ideas/{idea.id}", None, _markers(names)
+    yield f"/challenges/{challenge.slug}", None, []
+
+
 @case("comment author name")
 def _comment_author(client: Any, make: Any, db: Any) -> Iterator[tuple[str, Any, list[str]]]:
     idea = make.idea(make.challenge(phase=Phase.SUBMISSIONS))
@@ -322,14 +347,17 @@ def _moderation(client: Any, make: Any, db: Any) -> Iterator[tuple[str, Any, lis
         comment.moderation_reason = text
         db.add(ModerationAction(idea_id=hidden.id, kind=ModerationKind.HIDE, reason=text))
         db.add(ModerationAction(comment_id=comment.id, kind=ModerationKind.HIDE, reason=text))
+        reporter = make.user()
+        db.add(Flag(idea_id=idea.id, reporter_id=reporter.id, reason=text))
+        db.add(Flag(comment_id=comment.id, reporter_id=reporter.id, reason=text))
     db.commit()
     yield "/moderation/log", None, _markers(reasons)
     yield f"/ideas/{idea.id}", None, _markers(reasons)
     client.login(make.user(Role.OFFICIAL))
-    yield "/moderation", "official", []
+    yield "/moderation", "official", ["zqx0"]
 
 
-@case("jury criteria, score comments and recusal reasons")
+@case("jury criteria, score sheet comments and recusal reasons")
 def _jury(client: Any, make: Any, db: Any) -> Iterator[tuple[str, Any, list[str]]]:
     challenge = make.challenge(phase=Phase.JURY)
     idea = make.idea(challenge, title="zqxJ <script>alert(1)</script>")
@@ -342,6 +370,9 @@ def _jury(client: Any, make: Any, db: Any) -> Iterator[tuple[str, Any, list[str]
     juror = make.juror(jury_round, juror_user)
     assignment = make.sheet(juror, idea, [3, 2])
     assignment.sheet.comment = MARKDOWN_ALL
+    recused = make.assignment(juror, make.idea(challenge, title="zqxR"))
+    recused.recused_at = utcnow()
+    recused.recusal_reason = MARKDOWN_ALL
     db.commit()
     client.login(juror_user)
     yield f"/jury/{challenge.slug}", "juror", ["zqxJ"]
