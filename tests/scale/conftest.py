@@ -69,11 +69,18 @@ def start_server(live_url: str) -> Iterator[Callable[..., Server]]:
     """Starts gunicorn servers on this module's database; all stopped at the end."""
     started: list[Server] = []
 
-    def start(**env: Any) -> Server:
-        server = Server(live_url, env={k: str(v) for k, v in env.items()})
-        started.append(server)
-        return server.start()
+    def start(count: int = 1, **env: Any) -> Any:
+        """``count`` servers started side by side: one Server, or a list of them."""
+        servers = [Server(live_url, env={k: str(v) for k, v in env.items()}) for _ in range(count)]
+        started.extend(servers)
+        for server in servers:
+            server.launch()
+        for server in servers:
+            server.wait_ready()
+        return servers[0] if count == 1 else servers
 
     yield start
+    for server in started:
+        server.signal_stop()  # all at once, then wait for each
     for server in started:
         server.stop()

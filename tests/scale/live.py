@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 SECRET = "scale-test-secret-key-long-enough-for-production-rules"
 REDIS_BASE = "redis://127.0.0.1:6379/5"  # db 5: the test suite's Redis database
+IDLE_REUSE_SECONDS = 1.0  # a keep-alive connection idle longer is replaced
 
 
 def free_port() -> int:
@@ -47,13 +48,17 @@ class Server:
 
     database_url: str
     env: dict[str, str] = field(default_factory=dict)
-    workers: int = 2
-    threads: int = 4
+    workers: int = 1  # one process per instance keeps start-up short; threads serve
+    threads: int = 8
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
 
-    def start(self, timeout: float = 30.0) -> Server:
+    def start(self, timeout: float = 60.0) -> Server:
+        return self.launch().wait_ready(timeout)
+
+    def launch(self) -> Server:
+        """Start the processes; ``wait_ready`` waits until they answer."""
         self.port = self.port or free_port()
         env = {
             **os.environ,
@@ -82,6 +87,10 @@ class Server:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group: kill -9 takes all of it
             )
+        return self
+
+    def wait_ready(self, timeout: float = 60.0) -> Server:
+        assert self.process is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -105,6 +114,12 @@ class Server:
         finally:
             client.close()
 
+    def signal_stop(self) -> None:
+        """QUIT: gunicorn's quick shutdown (TERM would wait for idle keep-alive
+        connections); these tests check kills and restarts, not graceful stops."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)
+
     def kill(self) -> None:
         """SIGKILL to the master and every worker at once: no chance to clean up."""
         assert self.process is not None
@@ -112,11 +127,11 @@ class Server:
         self.process.wait(10)
 
     def stop(self) -> None:
+        self.signal_stop()
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.terminate()  # graceful: workers finish their requests
         try:
-            self.process.wait(20)
+            self.process.wait(10)
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(10)
@@ -140,6 +155,7 @@ class HttpClient:
         self.port = port
         self.timeout = timeout
         self.conn: http.client.HTTPConnection | None = None
+        self.last_used = 0.0
 
     def request(
         self,
@@ -157,6 +173,9 @@ class HttpClient:
             send["Content-Type"] = "application/x-www-form-urlencoded"
         if cookie:
             send["Cookie"] = f"session={cookie}"
+        if self.conn is not None and time.monotonic() - self.last_used > IDLE_REUSE_SECONDS:
+            # gunicorn closes idle keep-alive connections (after 5 s); never race it.
+            self.close()
         for attempt in (1, 2):
             if self.conn is None:
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
@@ -171,6 +190,7 @@ class HttpClient:
                 if attempt == 2 or method != "GET":
                     raise
                 continue
+            self.last_used = time.monotonic()
             if raw.getheader("Connection", "").lower() == "close":
                 self.close()
             return Response(raw.status, {k.lower(): v for k, v in raw.getheaders()}, data)

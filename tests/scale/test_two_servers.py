@@ -30,7 +30,7 @@ def pair(start_server: Callable[..., Server], redis_prefix: str) -> list[Server]
     """Two servers sharing the database and Redis; limits off (every vote is
     sent from 127.0.0.1, which a per-address limit would soon refuse)."""
     env = {"REDIS_URL": REDIS_BASE, "RATELIMIT_KEY_PREFIX": redis_prefix + "-votes"}
-    return [start_server(RATELIMIT_ENABLED="0", **env) for _ in range(2)]
+    return start_server(2, RATELIMIT_ENABLED="0", **env)
 
 
 class Clients:
@@ -190,7 +190,7 @@ def limited_pair(start_server: Callable[..., Server], redis_prefix: str) -> list
         "RATELIMIT_ENABLED": "1",
         "LOGIN_RATE_LIMIT": "6 per minute",
     }
-    return [start_server(**env) for _ in range(2)]
+    return start_server(2, **env)
 
 
 def test_a_login_limit_is_shared_by_both_servers(limited_pair, sessions):
