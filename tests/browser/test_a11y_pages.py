@@ -154,11 +154,21 @@ def test_admin_official_and_jury_pages_have_no_axe_violations(browser, live_serv
             f"/manage/challenges/{slug}/jury",
             "/moderation",
             f"/moderation/ideas/{site.idea.id}",
+            f"/challenges/{site.voting_challenge.slug}/vote-integrity",
+            f"/challenges/{site.voting_challenge.slug}/vote-integrity/void?by=idea&key={site.idea.id}",
         ):
             check(page, url, lang, failures)
         if site.project is not None:
             check(page, f"/projects/{site.project.slug}/edit", lang, failures)
             check(page, f"/projects/{site.project.slug}/translations", lang, failures)
+        # Voiding votes without a reason: the error is next to the field.
+        page.goto(
+            f"/challenges/{site.voting_challenge.slug}/vote-integrity/void?by=idea&key={site.idea.id}"
+        )
+        page.locator("main form[novalidate] button[type=submit]").click()
+        page.locator(".error-summary").wait_for()
+        assert page.locator("textarea[name=reason][aria-invalid=true]").count() == 1
+        check(page, None, lang, failures)
         # A management form (the challenge's translations) sent with errors.
         page.goto(f"/manage/challenges/{site.open_challenge.slug}/translations")
         page.locator("main form[novalidate] input[name=title]").fill("")
