@@ -181,3 +181,11 @@ def test_a_comment_that_is_not_public_cannot_be_reported(client, make, status):
     comment = make.comment(make.idea(), status=status)
     client.login(make.user())
     assert _flag(client, f"/comments/{comment.id}/flag").status_code == 403
+
+
+def test_the_error_summary_leads_to_the_reasons(client, make):
+    idea = make.idea()
+    client.login(make.user())
+    page = client.post(f"/ideas/{idea.id}/flag", data={}).get_data(as_text=True)
+    assert 'href="#category"' in page
+    assert '<fieldset id="category"' in page

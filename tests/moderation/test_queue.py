@@ -289,3 +289,37 @@ def test_reports_on_hidden_content_are_not_dismissed_but_decided(client, make, d
     assert idea.status is IdeaStatus.HIDDEN
     assert idea.moderation_reason == "Advertising"
     assert idea.flag_count == 0
+
+
+def test_the_queue_and_the_log_load_in_a_fixed_number_of_queries(client, make, db, count_queries):
+    official = make.user(Role.OFFICIAL)
+
+    def add_reported_content() -> None:
+        idea = make.idea()
+        comment = make.comment(idea)
+        reporter = make.user()
+        db.add_all(
+            [
+                Flag(idea_id=idea.id, reporter_id=reporter.id, reason="spam"),
+                Flag(comment_id=comment.id, reporter_id=reporter.id, reason="other: rude"),
+                ModerationAction(idea_id=idea.id, kind=ModerationKind.HIDE, reason="r"),
+                ModerationAction(comment_id=comment.id, kind=ModerationKind.HIDE, reason="r"),
+            ]
+        )
+        make.idea(status=IdeaStatus.PENDING)
+        make.idea(status=IdeaStatus.HIDDEN, moderation_reason="Gone")
+        make.comment(make.idea(), status=CommentStatus.HIDDEN, moderation_reason="Gone")
+        db.commit()
+
+    def measure(path: str) -> int:
+        client.login(official)
+        count_queries.statements.clear()
+        assert client.get(path).status_code == 200
+        return count_queries.count
+
+    add_reported_content()
+    queue_small, log_small = measure("/moderation"), measure("/moderation/log")
+    for _ in range(4):
+        add_reported_content()
+    assert measure("/moderation") == queue_small
+    assert measure("/moderation/log") == log_small
