@@ -27,7 +27,7 @@ from inhabithon.ideas.models import AuthorDisplay, IdeaStatus
 from inhabithon.markdown import render
 from inhabithon.moderation.models import Flag, ModerationAction, ModerationKind
 from inhabithon.projects.models import ProjectTranslation
-from inhabithon.results.models import AwardKind
+from inhabithon.results.models import AwardKind, RankingOverride
 from tests.security.xss_payloads import PAYLOADS
 
 URL_ATTRIBUTES = {
@@ -208,6 +208,17 @@ def _pseudonyms(client: Any, make: Any, db: Any) -> Iterator[tuple[str, Any, lis
     yield f"/challenges/{challenge.slug}", None, []
 
 
+@case("user names in the administration")
+def _admin(client: Any, make: Any, db: Any) -> Iterator[tuple[str, Any, list[str]]]:
+    names = batches(80)
+    users = [make.user(name=name) for name in names]
+    client.login(make.user(Role.ADMIN))
+    yield "/admin/users?q=zqx", "admin", []
+    for user, name in zip(users[:3], names, strict=False):
+        yield f"/admin/users/{user.id}", "admin", [name.split(" ", 1)[0]]
+    yield "/admin/audit", "admin", []
+
+
 @case("comment author name")
 def _comment_author(client: Any, make: Any, db: Any) -> Iterator[tuple[str, Any, list[str]]]:
     idea = make.idea(make.challenge(phase=Phase.SUBMISSIONS))
@@ -294,7 +305,9 @@ def _project(client: Any, make: Any, db: Any) -> Iterator[tuple[str, Any, list[s
                         ),
                     )
                     projects.add_contact(None, project, text[:120], "", text[:120])
-                    projects.add_link(None, project, text, "https://example.org/a")
+                    projects.add_link(
+                        None, project, text, 'https://example.org/"onmouseover="alert(1)<x>'
+                    )
                     projects.post_update(None, project, text, text)
                 make.session.add(
                     ProjectTranslation(
@@ -306,11 +319,16 @@ def _project(client: Any, make: Any, db: Any) -> Iterator[tuple[str, Any, list[s
                         what_html=render(MARKDOWN_ALL),
                     )
                 )
+                status = projects.add_status(None, "xss-status", short[0], 40)
+                projects.change_status(None, project, status)
     # The first project is shown in its English translation (the request's language).
     yield f"/projects/{slugs[0]}", None, ["zqxPT", "zqxU", "zqx115"]
     for slug, title in zip(slugs[1:], titles[1:], strict=True):
         yield f"/projects/{slug}", None, [title.split(" ", 1)[0]]
     yield "/projects", None, _markers(titles)
+    client.login(make.user(Role.OFFICIAL))
+    yield "/projects/statuses", "official", ["zqx0"]
+    yield f"/projects/{slugs[0]}/edit", "official", []
 
 
 @case("award motivation (Markdown)")
@@ -329,7 +347,19 @@ def _award(client: Any, make: Any, db: Any) -> Iterator[tuple[str, Any, list[str
             ],
             now=utcnow(),
         )
+    db.add(
+        RankingOverride(
+            challenge_id=challenge.id,
+            idea_id=runner.id,
+            computed_rank=2,
+            new_rank=1,
+            reason=MARKDOWN_ALL,
+        )
+    )
+    db.commit()
     yield f"/challenges/{challenge.slug}/results", None, ["zqx0", "zqx115"]
+    client.login(make.user(Role.OFFICIAL))
+    yield f"/manage/challenges/{challenge.slug}/results", "official", []
     yield f"/ideas/{winner.id}", None, []
 
 
