@@ -128,4 +128,5 @@ def void_view(slug: str):  # noqa: ANN201
         form=form,
         message=message,
         checked=set(form.votes.data or []),
+        max_listed=integrity.MAX_LISTED_VOTES,
     ), status

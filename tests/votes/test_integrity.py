@@ -229,3 +229,23 @@ def test_voiding_votes_already_gone_says_so(client, make, db, world):
     # The vote left the selection between the confirm page and the POST.
     response = client.post(url, data={"votes": [vote.id], "reason": "Late"})
     assert response.status_code == 400
+
+
+def test_a_long_selection_is_listed_in_parts(client, make, world, monkeypatch):
+    from inhabithon.votes import integrity
+
+    monkeypatch.setattr(integrity, "MAX_LISTED_VOTES", 4)
+    client.login(make.user(Role.OFFICIAL))
+    url = f"/challenges/{world['challenge'].slug}/vote-integrity/void?by=idea&key={world['a'].id}"
+    html = client.get(url).get_data(as_text=True)
+    assert html.count('name="votes"') == 4
+    assert "Only the first 4 votes are listed." in html
+
+
+def test_the_challenge_page_links_officials_to_vote_integrity(client, make, world):
+    slug = world["challenge"].slug
+    link = f'href="/challenges/{slug}/vote-integrity"'
+    client.login(make.user())
+    assert link not in client.get(f"/challenges/{slug}").get_data(as_text=True)
+    client.login(make.user(Role.OFFICIAL))
+    assert link in client.get(f"/challenges/{slug}").get_data(as_text=True)
