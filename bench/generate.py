@@ -110,7 +110,11 @@ class Writer:
         chunk: list[dict[str, Any]] = []
         with self.engine.begin() as conn:
             for row in rows:
-                chunk.append(dict(zip(columns, row, strict=True)))
+                # The columns' UTCDateTime type wants aware datetimes.
+                values = [
+                    v.replace(tzinfo=dt.UTC) if isinstance(v, dt.datetime) else v for v in row
+                ]
+                chunk.append(dict(zip(columns, values, strict=True)))
                 if len(chunk) == 20_000:
                     conn.execute(sa.insert(tbl), chunk)
                     count += len(chunk)

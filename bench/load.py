@@ -105,7 +105,8 @@ def run(
     seconds: float,
     warmup: float = 1.0,
 ) -> Result:
-    """Load ``port`` for ``warmup + seconds``; only the last ``seconds`` count."""
+    """Load ``port`` for ``warmup + seconds``; the requests that end in the last
+    ``seconds`` count."""
     counter = itertools.count()
     lock = threading.Lock()
     latencies: list[float] = []
@@ -134,7 +135,9 @@ def run(
                     if not sample:
                         sample.append(repr(exc))
                 ended = time.monotonic()
-                if began < measure_from or ended > stop_at:
+                # Requests are counted by when they end (completions per second);
+                # one cut off by the end of the run is not counted.
+                if ended < measure_from or ended > stop_at:
                     continue
                 if status != request.expect:
                     local_errors += 1

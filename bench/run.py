@@ -2,13 +2,15 @@
 
     python -m bench.run --preset full --database-url postgresql+psycopg://postgres@127.0.0.1:5432/inhabithon_bench
 
-1. Generates the data set with only 1,000 votes, starts Inhabithon and the
-   baseline (bench/baseline.py) under gunicorn on loopback with the
-   production config, and measures the pages compared later.
-2. Adds the rest of the votes (2,000,000 in the full preset) and measures
-   every page: requests/s, p50, p99, each as a ratio to the baseline measured
-   just before, and each page's time with all votes against its time with few.
-3. Prints the figures against the goals of issue 7 (markdown, for
+1. Generates the data set with 1,000 votes, copies that database (the
+   "few votes" twin), then adds the rest of the votes to the original
+   (2,000,000 in the full preset).
+2. Serves both databases and the baseline (bench/baseline.py) with gunicorn
+   on loopback, with the production config.
+3. Measures every page against the baseline, and the growth pages on the two
+   twins, in alternating slices (A B A B ...), so the shared machine's drift
+   hits both sides of every ratio alike: requests/s, p50, p99.
+4. Prints the figures against the goals of issue 7 (markdown, for
    bench/RESULTS.md).
 
 To benchmark a new page, add one line to ``pages()`` (search and the API
@@ -202,17 +204,40 @@ class Settings:
     connections: int
     workers: int
     threads: int
+    slices: int = 5
 
 
-def measure(name: str, port: int, factory: RequestFactory, s: Settings) -> Result:
-    result = run(name, port, factory, connections=s.connections, seconds=s.seconds)
-    print(
-        f"  {name:<24} {result.rps:8.1f} req/s  p50 {result.p50:7.1f} ms  "
-        f"p99 {result.p99:7.1f} ms  errors {result.errors}"
-        + (f" ({result.error_sample})" if result.error_sample else ""),
-        flush=True,
+def merge(name: str, parts: list[Result]) -> Result:
+    return Result(
+        name=name,
+        requests=sum(p.requests for p in parts),
+        errors=sum(p.errors for p in parts),
+        seconds=sum(p.seconds for p in parts),
+        latencies=[x for p in parts for x in p.latencies],
+        bytes_per_response=max(p.bytes_per_response for p in parts),
+        error_sample=next((p.error_sample for p in parts if p.error_sample), ""),
     )
-    return result
+
+
+def interleaved(targets: dict[str, tuple[int, RequestFactory]], s: Settings) -> dict[str, Result]:
+    """Measure the targets in alternating slices (A B A B ...), ``s.seconds`` in
+    all for each, so that the shared machine's drift hits them alike."""
+    parts: dict[str, list[Result]] = {name: [] for name in targets}
+    per_slice = s.seconds / s.slices
+    for _ in range(s.slices):
+        for name, (port, factory) in targets.items():
+            parts[name].append(
+                run(name, port, factory, connections=s.connections, seconds=per_slice, warmup=0.3)
+            )
+    results = {name: merge(name, p) for name, p in parts.items()}
+    for r in results.values():
+        print(
+            f"  {r.name:<32} {r.rps:8.1f} req/s  p50 {r.p50:7.1f} ms  "
+            f"p99 {r.p99:7.1f} ms  errors {r.errors}"
+            + (f" ({r.error_sample})" if r.error_sample else ""),
+            flush=True,
+        )
+    return results
 
 
 def check(port: int, request: Request) -> int:
@@ -228,62 +253,96 @@ def check(port: int, request: Request) -> int:
     return size
 
 
-def benchmark(url: str, preset: Preset, s: Settings, regenerate: bool = True) -> str:
-    started = dt.datetime.now(dt.UTC)
-    if regenerate:
-        print(f"Generating ({FEW_VOTES:,} votes first) ...", flush=True)
-        t = time.monotonic()
-        generate(url, preset, votes=FEW_VOTES)
-        generation_seconds = time.monotonic() - t
-    else:
-        generation_seconds = 0.0
-    engine = make_engine(url)
-    signer = Signer(url)
-    app_env = {
+def warm_up(port: int, factory: RequestFactory, times: int = 10) -> None:
+    """Compile templates and fill caches before anything is measured."""
+    for n in range(times):
+        check(port, factory(n))
+
+
+def copy_database(url: str, suffix: str) -> str:
+    """A copy of the database at ``url`` (PostgreSQL: CREATE DATABASE ... TEMPLATE)."""
+    u = sa.make_url(url)
+    if u.get_backend_name() == "postgresql":
+        name = f"{u.database}{suffix}"
+        admin = sa.create_engine(u.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{u.database}"'))
+        admin.dispose()
+        return u.set(database=name).render_as_string(hide_password=False)
+    from inhabithon.migrate import backup_sqlite
+
+    assert u.database
+    target = Path(u.database).with_name(Path(u.database).stem + suffix + ".sqlite3")
+    for extra in ("-wal", "-shm"):
+        Path(str(target) + extra).unlink(missing_ok=True)
+    backup_sqlite(url, target)
+    return f"sqlite:///{target}"
+
+
+def app_env(url: str) -> dict[str, str]:
+    return {
         "INHABITHON_ENV": "production",
         "SECRET_KEY": BENCH_SECRET,
         "DATABASE_URL": url,
         "SECURE_COOKIES": "0",
         "RATELIMIT_ENABLED": "0",  # every request comes from 127.0.0.1
     }
-    results: dict[str, dict[str, Result]] = {}
-    with gunicorn("app:app", app_env, s.workers, s.threads) as app_port:
+
+
+def benchmark(url: str, preset: Preset, s: Settings) -> str:
+    started = dt.datetime.now(dt.UTC)
+    print(f"Generating the {preset.votes:,}-vote data set ({FEW_VOTES:,} votes first) ...")
+    t = time.monotonic()
+    generate(url, preset, votes=FEW_VOTES)
+    few_url = copy_database(url, "_few")  # the same data with 1,000 votes, kept apart
+    engine = make_engine(url)
+    add_votes(engine, _layout_for(engine, preset), preset, FEW_VOTES, preset.votes)
+    generation_seconds = time.monotonic() - t
+    few_engine = make_engine(few_url)
+    signer = Signer(url)
+    with (
+        gunicorn("app:app", app_env(url), s.workers, s.threads) as app_port,
+        gunicorn("app:app", app_env(few_url), s.workers, s.threads) as few_port,
+    ):
         world = read_world(engine)
+        few_world = read_world(few_engine)
         page_bytes = check(app_port, Request("GET", f"/challenges/{world.slug}"))
         base_db = Path(tempfile.mkdtemp(prefix="inhabithon-baseline-")) / "baseline.sqlite3"
         baseline.prepare(str(base_db), page_bytes)
-        with gunicorn(
-            "bench.baseline:app", {"BASELINE_DB": str(base_db)}, s.workers, s.threads
-        ) as base_port:
-            check(base_port, Request("GET", "/"))
+        base_env = {"BASELINE_DB": str(base_db)}
+        with gunicorn("bench.baseline:app", base_env, s.workers, s.threads) as base_port:
             base = lambda n: Request("GET", "/")  # noqa: E731 - one line, like the pages
+            warm_up(base_port, base)
             table = pages(world, signer)
-            print(f"Round 1: {FEW_VOTES:,} votes", flush=True)
-            few = {"baseline": measure("baseline", base_port, base, s)}
-            for name in GROWTH_PAGES:
-                check(app_port, table[name](0))
-                few[name] = measure(name, app_port, table[name], s)
-            results["few"] = few
-
-            print(f"Adding votes up to {preset.votes:,} ...", flush=True)
-            t = time.monotonic()
-            add_votes(engine, _layout_for(engine, preset), preset, FEW_VOTES, preset.votes)
-            adding_seconds = time.monotonic() - t
-            world = read_world(engine)
-            table = pages(world, signer)
-            print(f"Round 2: {preset.votes:,} votes", flush=True)
-            many = {"baseline": measure("baseline", base_port, base, s)}
+            few_table = pages(few_world, signer)
             for name, factory in table.items():
                 if name != "vote POST":
-                    check(app_port, factory(0))
-                many[name] = measure(name, app_port, factory, s)
-            many["baseline (again)"] = measure("baseline (again)", base_port, base, s)
-            results["many"] = many
+                    warm_up(app_port, factory)
+                    if name in GROWTH_PAGES:
+                        warm_up(few_port, few_table[name])
+
+            print(f"Every page against the baseline ({preset.votes:,} votes):", flush=True)
+            against: dict[str, tuple[Result, Result]] = {}
+            for name, factory in table.items():
+                r = interleaved({"baseline": (base_port, base), name: (app_port, factory)}, s)
+                against[name] = (r[name], r["baseline"])
+
+            print(f"The same pages with {FEW_VOTES:,} and {preset.votes:,} votes:", flush=True)
+            growth: dict[str, tuple[Result, Result]] = {}
+            for name in GROWTH_PAGES:
+                r = interleaved(
+                    {
+                        f"{name} ({FEW_VOTES:,})": (few_port, few_table[name]),
+                        f"{name} ({preset.votes:,})": (app_port, table[name]),
+                    },
+                    s,
+                )
+                growth[name] = (r[f"{name} ({FEW_VOTES:,})"], r[f"{name} ({preset.votes:,})"])
     totals = counts(url)
     engine.dispose()
-    return report(
-        url, preset, s, results, totals, started, generation_seconds, adding_seconds, page_bytes
-    )
+    few_engine.dispose()
+    return report(url, preset, s, against, growth, totals, started, generation_seconds, page_bytes)
 
 
 def _layout_for(engine: sa.Engine, preset: Preset):
@@ -331,63 +390,60 @@ def report(
     url: str,
     preset: Preset,
     s: Settings,
-    results: dict[str, dict[str, Result]],
+    against: dict[str, tuple[Result, Result]],
+    growth: dict[str, tuple[Result, Result]],
     totals: dict[str, int],
     started: dt.datetime,
     generation_seconds: float,
-    adding_seconds: float,
     page_bytes: int,
 ) -> str:
-    many, few = results["many"], results["few"]
-    base = many["baseline"]
     lines = [
         f"Run of {started:%Y-%m-%d %H:%M} UTC on {platform.node()} "
         f"({os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
         f"{sa.make_url(url).get_backend_name()}).",
-        f"Data: {', '.join(f'{v:,} {k}' for k, v in totals.items())}. "
-        f"Generated in {generation_seconds:.0f} s "
-        f"(+{adding_seconds:.0f} s for the votes after round 1).",
-        f"Load: {s.connections} keep-alive connections, "
-        f"{s.seconds:.0f} s per page after 1 s warm-up; "
-        f"gunicorn {s.workers} workers x {s.threads} threads for both apps; "
+        f"Data: {', '.join(f'{v:,} {k}' for k, v in totals.items())}; "
+        f"generated in {generation_seconds:.0f} s.",
+        f"Load: {s.connections} keep-alive connections; each figure is {s.seconds:.0f} s of "
+        f"requests in {s.slices} slices alternating with what it is compared to; "
+        f"gunicorn {s.workers} workers x {s.threads} threads for every app; "
         f"baseline page {page_bytes:,} bytes.",
         "",
-        "| page | req/s | ratio to baseline | p50 ms | p99 ms | p99/p50 | goals |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "| page | req/s | baseline req/s | ratio | p50 ms | p99 ms | p99/p50 | goals |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for name, r in many.items():
+    for name, (r, base) in against.items():
         ratio = r.rps / base.rps if base.rps else float("nan")
         tail = r.p99 / r.p50 if r.p50 else float("nan")
-        if name.startswith("baseline"):
-            goals = ""
-        else:
-            goal = VOTE_RATIO_GOAL if name == "vote POST" else READ_RATIO_GOAL
-            goals = (
-                f"throughput ≥ {goal}: {_verdict(ratio >= goal)}; "
-                f"tail ≤ {TAIL_GOAL:g}: {_verdict(tail <= TAIL_GOAL)}"
-            )
-            if r.errors:
-                goals += f"; {r.errors} unexpected answers ({r.error_sample})"
-        lines.append(
-            f"| {name} | {r.rps:.1f} | {ratio:.2f} | {r.p50:.1f} | {r.p99:.1f} | {tail:.1f} "
-            f"| {goals} |"
+        goal = VOTE_RATIO_GOAL if name == "vote POST" else READ_RATIO_GOAL
+        goals = (
+            f"≥ {goal} of baseline: {_verdict(ratio >= goal)}; "
+            f"p99 ≤ {TAIL_GOAL:g} × p50: {_verdict(tail <= TAIL_GOAL)}"
         )
+        if r.errors:
+            goals += f"; {r.errors} unexpected answers ({r.error_sample})"
+        lines.append(
+            f"| {name} | {r.rps:.1f} | {base.rps:.1f} | {ratio:.2f} | {r.p50:.1f} | {r.p99:.1f} "
+            f"| {tail:.1f} | {goals} |"
+        )
+    base_tails = [b.p99 / b.p50 for _, b in against.values() if b.p50]
     lines += [
         "",
-        f"Same page, {preset.votes:,} votes against {FEW_VOTES:,} (p50; dividing by the "
-        "ratio of the two rounds' baseline p50 removes the machine's drift):",
+        f"The baseline's own p99/p50 in these runs: {min(base_tails):.1f} to "
+        f"{max(base_tails):.1f}.",
         "",
-        f"| page | p50 ms, {FEW_VOTES:,} votes | p50 ms, {preset.votes:,} votes | raw ratio | "
-        "baseline-adjusted ratio | goal ≤ 1.2 |",
+        f"The same page with {preset.votes:,} votes and with {FEW_VOTES:,} (two copies of the "
+        "data, served side by side, measured in alternating slices):",
+        "",
+        f"| page | p50 ms, {FEW_VOTES:,} votes | p50 ms, {preset.votes:,} votes | ratio | "
+        f"req/s ratio | time ≤ {GROWTH_GOAL} × |",
         "|---|---:|---:|---:|---:|---|",
     ]
-    drift = many["baseline"].p50 / few["baseline"].p50 if few["baseline"].p50 else 1.0
-    for name in GROWTH_PAGES:
-        raw = many[name].p50 / few[name].p50
-        adjusted = raw / drift
+    for name, (few, many) in growth.items():
+        ratio = many.p50 / few.p50 if few.p50 else float("nan")
+        rps_ratio = few.rps / many.rps if many.rps else float("nan")
         lines.append(
-            f"| {name} | {few[name].p50:.1f} | {many[name].p50:.1f} | {raw:.2f} | {adjusted:.2f} | "
-            f"{_verdict(adjusted <= GROWTH_GOAL)} |"
+            f"| {name} | {few.p50:.1f} | {many.p50:.1f} | {ratio:.2f} | {rps_ratio:.2f} | "
+            f"{_verdict(ratio <= GROWTH_GOAL)} |"
         )
     text = "\n".join(lines)
     print("\n" + text)
@@ -413,12 +469,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
     parser.add_argument("--seconds", type=float, default=10.0, help="per page")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--slices", type=int, default=5, help="alternations per comparison")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--output", type=Path, help="also write the markdown report here")
     args = parser.parse_args(argv)
     url = args.database_url or default_url()
-    settings = Settings(args.seconds, args.connections, args.workers, args.threads)
+    settings = Settings(args.seconds, args.connections, args.workers, args.threads, args.slices)
     text = benchmark(url, PRESETS[args.preset], settings)
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
