@@ -71,6 +71,7 @@ def test_officials_see_bursts_networks_and_new_account_shares(client, make, worl
     # the two older votes are 20 and 40 minutes earlier: not bursts
     assert html.count("by=burst") == 1
     assert "by=network&amp;key=aaaaaaaaaa" in html
+    assert html.count("by=network") == 1  # two voters on a network are not listed
     assert "a" * 11 not in html  # only a short prefix of the hash is ever shown
     assert "Lights in the park" in html
     assert "100%" in html
@@ -249,3 +250,19 @@ def test_the_challenge_page_links_officials_to_vote_integrity(client, make, worl
     assert link not in client.get(f"/challenges/{slug}").get_data(as_text=True)
     client.login(make.user(Role.OFFICIAL))
     assert link in client.get(f"/challenges/{slug}").get_data(as_text=True)
+
+
+def test_a_steady_stream_of_votes_is_no_burst(client, make, db):
+    challenge = make.challenge(phase=Phase.VOTING)
+    idea = make.idea(challenge)
+    now = utcnow()
+    for window in range(6):
+        for n in range(5):
+            at = _window_start(now - dt.timedelta(minutes=10 * window)) + dt.timedelta(seconds=n)
+            _cast(make, db, idea, at=at, account_age=dt.timedelta(days=30), source=None)
+    client.login(make.user(Role.OFFICIAL))
+    html = _page(client, challenge).get_data(as_text=True)
+    assert "30 votes in this challenge." in html
+    assert "by=burst" not in html
+    assert "No bursts of votes." in html
+    assert "No network with many voters." in html
