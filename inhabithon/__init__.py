@@ -104,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     # package itself (for its models) never pulls in views.
     from inhabithon.accounts.views import bp as accounts_bp
     from inhabithon.admin.views import bp as admin_bp
+    from inhabithon.api.views import bp as api_bp
     from inhabithon.challenges.views import bp as challenges_bp
     from inhabithon.comments.views import bp as comments_bp
     from inhabithon.events.views import bp as events_bp
@@ -111,11 +112,15 @@ def _register_blueprints(app: Flask) -> None:
     from inhabithon.jury.views import bp as jury_bp
     from inhabithon.main.views import bp as main_bp
     from inhabithon.moderation.views import bp as moderation_bp
+    from inhabithon.notifications.views import bp as notifications_bp
     from inhabithon.outreach.views import bp as outreach_bp
     from inhabithon.privacy.views import bp as privacy_bp
     from inhabithon.projects.views import bp as projects_bp
     from inhabithon.results.views import bp as results_bp
+    from inhabithon.search.views import bp as search_bp
+    from inhabithon.teams.views import bp as teams_bp
     from inhabithon.votes.views import bp as votes_bp
+    from inhabithon.weekend.views import bp as weekend_bp
 
     for bp in (
         main_bp,
@@ -131,6 +136,11 @@ def _register_blueprints(app: Flask) -> None:
         moderation_bp,
         outreach_bp,
         privacy_bp,
+        api_bp,
+        search_bp,
+        notifications_bp,
+        weekend_bp,
+        teams_bp,
         admin_bp,
     ):
         app.register_blueprint(bp)

@@ -1,0 +1,1 @@
+"""Notifications: follows, the notification list, e-mail (at once, daily digest, never)."""

@@ -1,0 +1,7 @@
+"""Routes of the notifications domain."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__)

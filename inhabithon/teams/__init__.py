@@ -1,0 +1,1 @@
+"""Teams for the weekend: the looking-for-a-team board, join requests, team pages."""
