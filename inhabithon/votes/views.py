@@ -106,7 +106,8 @@ def void_view(slug: str):  # noqa: ANN201
     form = VoidForm()
     form.votes.choices = [SelectChoice(v.vote_id, str(v.vote_id)) for v in votes]
     if request.method == "GET":
-        form.votes.data = [v.vote_id for v in votes]
+        # Suggest the votes from new accounts; the official decides.
+        form.votes.data = [v.vote_id for v in votes if v.new_account]
     status, message = 200, None
     if form.validate_on_submit():
         try:
@@ -129,4 +130,5 @@ def void_view(slug: str):  # noqa: ANN201
         message=message,
         checked=set(form.votes.data or []),
         max_listed=integrity.MAX_LISTED_VOTES,
+        new_hours=integrity.NEW_ACCOUNT_HOURS,
     ), status

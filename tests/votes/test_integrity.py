@@ -266,3 +266,12 @@ def test_a_steady_stream_of_votes_is_no_burst(client, make, db):
     assert "by=burst" not in html
     assert "No bursts of votes." in html
     assert "No network with many voters." in html
+
+
+def test_only_votes_from_new_accounts_are_checked_to_begin_with(client, make, world):
+    client.login(make.user(Role.OFFICIAL))
+    url = f"/challenges/{world['challenge'].slug}/vote-integrity/void?by=idea&key={world['b'].id}"
+    html = client.get(url).get_data(as_text=True)
+    for _user, vote in world["old"]:
+        assert f'value="{vote.id}" id="vote-{vote.id}">' in html  # not checked
+    assert "Votes from accounts less than 24 hours old are checked to begin with." in html
