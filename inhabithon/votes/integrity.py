@@ -80,7 +80,8 @@ def _epoch(column: Any) -> ColumnElement[int]:
     """Whole seconds since 1970 of a (naive UTC) datetime column, in SQL."""
     if db.session.get_bind().dialect.name == "sqlite":
         return sa.cast(func.strftime("%s", column), sa.Integer)
-    return sa.cast(func.extract("epoch", column), sa.BigInteger)
+    # floor, not the rounding of a cast: a vote at 12:09:59.6 belongs to 12:00–12:10.
+    return sa.cast(func.floor(func.extract("epoch", column)), sa.BigInteger)
 
 
 def _is_new() -> ColumnElement[int]:
