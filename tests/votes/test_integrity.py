@@ -275,3 +275,18 @@ def test_only_votes_from_new_accounts_are_checked_to_begin_with(client, make, wo
     for _user, vote in world["old"]:
         assert f'value="{vote.id}" id="vote-{vote.id}">' in html  # not checked
     assert "Votes from accounts less than 24 hours old are checked to begin with." in html
+
+
+def test_a_vote_at_the_end_of_a_window_stays_in_it(client, make, db):
+    challenge = make.challenge(phase=Phase.VOTING)
+    idea = make.idea(challenge)
+    start = _window_start(utcnow() - dt.timedelta(minutes=30))
+    at = start + dt.timedelta(seconds=599, microseconds=600_000)
+    ids = [_cast(make, db, idea, at=at, account_age=dt.timedelta(hours=2))[1].id for _ in range(5)]
+    client.login(make.user(Role.OFFICIAL))
+    window = int(start.timestamp()) // WINDOW
+    html = _page(client, challenge).get_data(as_text=True)
+    assert f"by=burst&amp;key={window}&" in html or f'by=burst&amp;key={window}"' in html
+    void = client.get(f"/challenges/{challenge.slug}/vote-integrity/void?by=burst&key={window}")
+    page = void.get_data(as_text=True)
+    assert all(f'id="vote-{i}" checked' in page for i in ids)
