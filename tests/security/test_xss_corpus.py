@@ -208,6 +208,33 @@ def _pseudonyms(client: Any, make: Any, db: Any) -> Iterator[tuple[str, Any, lis
     yield f"/challenges/{challenge.slug}", None, []
 
 
+@case("ideas sent without an account or by a guide (tracking page, guide page, review)")
+def _outreach(client: Any, make: Any, db: Any) -> Iterator[tuple[str, Any, list[str]]]:
+    from inhabithon.ideas.services import IdeaData
+    from inhabithon.outreach import services as outreach
+
+    challenge = make.challenge(phase=Phase.SUBMISSIONS)
+    guide = make.user(Role.GUIDE)
+    titles = batches(140)
+    with make.context():
+        merged = make.session.merge(challenge)
+        tracked = outreach.submit_without_account(
+            merged, IdeaData(title=titles[0], summary=titles[1], body_md=MARKDOWN_ALL)
+        )
+        for title in titles[2:6]:
+            outreach.submit_on_behalf(
+                merged,
+                make.session.merge(guide),
+                IdeaData(title=title, summary=title, body_md=MARKDOWN_ALL),
+            )
+    yield f"/track/{tracked.code}", None, ["zqx0"]
+    client.login(guide)
+    yield "/guide", "guide", _markers(titles[2:6])
+    client.login(make.user(Role.OFFICIAL))
+    yield "/moderation", "official", ["zqx0"]
+    yield f"/moderation/ideas/{tracked.idea.id}", "official", ["zqx0"]
+
+
 @case("user names in the administration")
 def _admin(client: Any, make: Any, db: Any) -> Iterator[tuple[str, Any, list[str]]]:
     names = batches(80)
