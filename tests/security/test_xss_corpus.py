@@ -488,3 +488,39 @@ def test_no_executable_markup_reaches_the_page(client, make, db, name):
         assert problems == [], f"{name}: {url}\n" + "\n".join(problems[:20])
         missing = [m for m in markers if m not in html]
         assert missing == [], f"{name}: {url} does not show {missing}"
+
+
+def _feed_html(xml: str) -> list[str]:
+    """The HTML carried by an Atom feed's entries (content type="html")."""
+    from xml.etree import ElementTree
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ElementTree.fromstring(xml)  # noqa: S314 - our own feed, parsed in a test
+    return [
+        element.text or ""
+        for element in root.iter()
+        if element.tag in (f"{atom}content", f"{atom}summary") and element.get("type") == "html"
+    ]
+
+
+def test_feeds_carry_no_executable_markup(client, make, db):
+    from inhabithon.projects import services as projects
+
+    with make.context():
+        project = projects.create_project(
+            None,
+            projects.ProjectData(
+                title="zqxF <script>alert(1)</script>", lead=batches(600)[0], what_md=MARKDOWN_ALL
+            ),
+        )
+        projects.post_update(None, project, "zqxFU <svg onload=alert(1)>", MARKDOWN_ALL)
+        slug = project.slug
+    for url in (f"/projects/{slug}/feed.atom", "/projects/feed.atom"):
+        response = client.get(url)
+        assert response.status_code == 200
+        xml = response.get_data(as_text=True)
+        assert "zqxF" in xml
+        contents = _feed_html(xml)
+        assert contents, url
+        for html in contents:
+            assert executable_markup(html) == [], url
