@@ -14,6 +14,9 @@ class VoidForm(FlaskForm):
         coerce=int,
         choices=[],
         validators=[DataRequired(_l("Choose at least one vote to void."))],
+        invalid_choice_message=_l(
+            "Some of these votes are no longer in this selection. Check the list and send it again."
+        ),
     )
     reason = TextAreaField(
         _l("Reason"),

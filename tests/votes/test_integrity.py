@@ -217,6 +217,7 @@ def test_votes_outside_the_selection_cannot_be_voided_through_it(client, make, d
     url = f"/challenges/{world['challenge'].slug}/vote-integrity/void?by=idea&key={world['a'].id}"
     response = client.post(url, data={"votes": [other], "reason": "Wrong one"})
     assert response.status_code == 400
+    assert "Some of these votes are no longer in this selection." in response.get_data(as_text=True)
     assert db.get(Vote, other) is not None
 
 
