@@ -162,3 +162,17 @@ def test_a_vote_cast_without_a_known_address_has_no_hash(make, db):
     vote = make.vote(make.user(), idea)
     assert db.get(Vote, vote.id).source_hash is None
     assert vote.created_at <= utcnow()
+
+
+def test_the_voters_address_is_stored_nowhere(client, make, db):
+    from inhabithon.db import Base
+
+    idea = make.idea(make.challenge(phase=Phase.VOTING))
+    client.login(make.user())
+    assert _vote(client, idea, "203.0.113.77").status_code == 303
+    assert _vote(client, idea, "2001:db8:9:9::77").status_code == 409  # already voted
+    for table in Base.metadata.sorted_tables:
+        for row in db.execute(table.select()):
+            text = " ".join(str(value) for value in row)
+            assert "203.0.113" not in text, table.name
+            assert "2001:db8" not in text, table.name
