@@ -19,7 +19,7 @@ import secrets
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from inhabithon.accounts.models import AccountToken, Pseudonym, Role, User, UserRole
@@ -41,9 +41,11 @@ from inhabithon.jury.models import (
 )
 from inhabithon.mail.models import OutgoingMail
 from inhabithon.moderation.models import Flag
+from inhabithon.notifications import services as notifications
 from inhabithon.projects.models import Project, ProjectFollower
 from inhabithon.votes.models import Ballot, Vote
 from inhabithon.votes.services import discard_vote
+from inhabithon.weekend import services as weekend
 
 EXPORT_FORMAT = 1
 # Keys that may carry someone's personal data inside audit values.
@@ -81,6 +83,8 @@ def export_user_data(user: User) -> dict[str, Any]:
         "team_memberships": _memberships(user),
         "flags": _flags(user),
         "project_follows": _follows(user),
+        "event_signups": weekend.export_signups(user),
+        "notifications": notifications.export_for(user),
         "jury": _jury(user),
         "audit_entries": _audit(user),
     }
@@ -364,18 +368,19 @@ def _scrubbed(values: dict[str, Any] | None) -> dict[str, Any] | None:
 def _is_last_admin(user: User) -> bool:
     if not user.has_role(Role.ADMIN):
         return False
-    others = db.session.scalar(
-        select(func.count())
-        .select_from(UserRole)
+    # The admins' role rows stay locked until this transaction ends (PostgreSQL),
+    # so two admins deleting themselves at once cannot both count the other.
+    admins = db.session.scalars(
+        select(UserRole.user_id)
         .join(User, User.id == UserRole.user_id)
         .where(
             UserRole.role == Role.ADMIN,
-            UserRole.user_id != user.id,
             User.deleted_at.is_(None),
             User.suspended_at.is_(None),
         )
-    )
-    return not others
+        .with_for_update(of=UserRole)
+    ).all()
+    return all(admin_id == user.id for admin_id in admins)
 
 
 def delete_account(user: User, password: str) -> None:
@@ -391,6 +396,8 @@ def delete_account(user: User, password: str) -> None:
         )
     now = utcnow()
     _withdraw_open_votes(user, now)
+    # Cancelled like any sign-up: a freed seat goes to the first on the waiting list.
+    weekend.forget_user(user)
     uid = user.id
     old_email = user.email
 
@@ -404,9 +411,15 @@ def delete_account(user: User, password: str) -> None:
     db.session.execute(update(Pseudonym).where(Pseudonym.user_id == uid).values(user_id=None))
     db.session.execute(update(Flag).where(Flag.reporter_id == uid).values(reporter_id=None))
     db.session.execute(delete(ProjectFollower).where(ProjectFollower.user_id == uid))
+    notifications.forget(user)
+    # Messages (sent or waiting) hold the address and often the name: those to
+    # the account's address and to an address it was being changed to go.
+    pending = select(AccountToken.new_email).where(
+        AccountToken.user_id == uid, AccountToken.new_email.is_not(None)
+    )
+    addresses = {old_email, *(a for a in db.session.scalars(pending) if a)}
+    db.session.execute(delete(OutgoingMail).where(OutgoingMail.to_address.in_(addresses)))
     db.session.execute(delete(AccountToken).where(AccountToken.user_id == uid))
-    # Messages to the address (sent or waiting) hold it and often the name.
-    db.session.execute(delete(OutgoingMail).where(OutgoingMail.to_address == old_email))
     _scrub_audit(user)
 
     placeholder = f"deleted-{secrets.token_hex(12)}@{DELETED_DOMAIN}"

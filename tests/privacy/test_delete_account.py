@@ -84,6 +84,16 @@ def test_deletion_removes_personal_data_and_logs_out(client, make, db):
         )
     )
     db.add(OutgoingMail(to_address="gone@example.org", subject="Hello", body_text="Hi Gunnel"))
+    db.add(
+        AccountToken(
+            user_id=user.id,
+            purpose=TokenPurpose.CHANGE_EMAIL,
+            token_hash="b" * 64,
+            new_email="new-gone@example.org",
+            expires_at=utcnow() + dt.timedelta(hours=1),
+        )
+    )
+    db.add(OutgoingMail(to_address="new-gone@example.org", subject="Confirm", body_text="Hi"))
     db.add(OutgoingMail(to_address="other@example.org", subject="Hello", body_text="Hi"))
     followed = project(make)
     db.add(ProjectFollower(project_id=followed.id, user_id=user.id))
@@ -114,6 +124,7 @@ def test_deletion_removes_personal_data_and_logs_out(client, make, db):
     assert db.get(Idea, idea.id).author_id is None
     addresses = db.scalars(select(OutgoingMail.to_address)).all()
     assert "gone@example.org" not in addresses
+    assert "new-gone@example.org" not in addresses
     assert "other@example.org" in addresses
 
     # Logged out: the next request is a visitor's.
