@@ -41,11 +41,9 @@ from inhabithon.jury.models import (
 )
 from inhabithon.mail.models import OutgoingMail
 from inhabithon.moderation.models import Flag
-from inhabithon.notifications import services as notifications
 from inhabithon.projects.models import Project, ProjectFollower
 from inhabithon.votes.models import Ballot, Vote
 from inhabithon.votes.services import discard_vote
-from inhabithon.weekend import services as weekend
 
 EXPORT_FORMAT = 1
 # Keys that may carry someone's personal data inside audit values.
@@ -83,8 +81,6 @@ def export_user_data(user: User) -> dict[str, Any]:
         "team_memberships": _memberships(user),
         "flags": _flags(user),
         "project_follows": _follows(user),
-        "event_signups": weekend.export_signups(user),
-        "notifications": notifications.export_for(user),
         "jury": _jury(user),
         "audit_entries": _audit(user),
     }
@@ -396,8 +392,6 @@ def delete_account(user: User, password: str) -> None:
         )
     now = utcnow()
     _withdraw_open_votes(user, now)
-    # Cancelled like any sign-up: a freed seat goes to the first on the waiting list.
-    weekend.forget_user(user)
     uid = user.id
     old_email = user.email
 
@@ -411,7 +405,6 @@ def delete_account(user: User, password: str) -> None:
     db.session.execute(update(Pseudonym).where(Pseudonym.user_id == uid).values(user_id=None))
     db.session.execute(update(Flag).where(Flag.reporter_id == uid).values(reporter_id=None))
     db.session.execute(delete(ProjectFollower).where(ProjectFollower.user_id == uid))
-    notifications.forget(user)
     # Messages (sent or waiting) hold the address and often the name: those to
     # the account's address and to an address it was being changed to go.
     pending = select(AccountToken.new_email).where(
