@@ -243,6 +243,7 @@ ROUTES = {
     "projects.updates": _project,
     "results.public": _challenges,
     "results.review": _challenges,
+    "search.index": lambda w: [{}, {"q": "idea"}, {"q": "anonymous", "kind": "idea"}],
     "votes.integrity": _challenges,
     "votes.void": _challenges,
 }

@@ -46,6 +46,7 @@ def public_pages(site: Site) -> list[str]:
         f"/ideas/{site.idea.id}",
         f"/challenges/{site.results_challenge.slug}/results",
         "/projects",
+        "/search?q=kv%C3%A4ll",
         "/accessibility",
         "/privacy",
         "/login",

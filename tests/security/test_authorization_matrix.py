@@ -63,6 +63,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("ideas.detail", "GET"): PUBLIC,
     ("results.public", "GET"): "NNNNOON",  # unpublished: officials preview
     ("projects.index", "GET"): PUBLIC,
+    ("search.index", "GET"): PUBLIC,
     ("projects.detail", "GET"): PUBLIC,
     ("projects.feed", "GET"): PUBLIC,
     ("projects.project_feed", "GET"): PUBLIC,
