@@ -283,14 +283,15 @@ def test_the_rebuild_command_fills_the_index_again(app, make, db):
     count_sql = sa.text(
         "SELECT count(*) FROM search_documents" if is_pg else "SELECT count(*) FROM search_index"
     )
+    before = db.scalar(count_sql)
     db.execute(sa.text("DELETE FROM search_documents" if is_pg else "DELETE FROM search_index"))
     assert db.scalar(count_sql) == 0
-    with make.context():
-        from inhabithon.search.services import rebuild_index
 
-        count = rebuild_index()
-    assert count >= 2
-    assert db.scalar(count_sql) == count
+    result = app.test_cli_runner().invoke(args=["search", "rebuild"])
+
+    assert result.exit_code == 0, result.output
+    assert f"Search index rebuilt: {before} texts." in result.output
+    assert db.scalar(count_sql) == before >= 2
 
 
 # --- filters and pagination -----------------------------------------------------
