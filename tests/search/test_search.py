@@ -414,3 +414,9 @@ def test_the_index_is_used_and_its_triggers_survive_every_later_migration(db):
             )
         )
         assert "VIRTUAL TABLE INDEX" in plan
+
+
+def test_the_typed_text_is_echoed_escaped(client):
+    html = page(client, q='<img src=x onerror=alert(1)> "x')
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt; &#34;x" in html
