@@ -200,6 +200,12 @@ def can_manage_results(user: Any, challenge: Challenge) -> bool:
     return is_official(user)
 
 
+def can_export_all_ideas(user: Any, challenge: Challenge) -> bool:
+    """Officials' CSV of a challenge's ideas also lists the pending and hidden
+    ones with their moderation columns (never the authors of anonymous ideas)."""
+    return is_official(user)
+
+
 # --- moderation --------------------------------------------------------------
 
 
