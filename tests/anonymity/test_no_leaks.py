@@ -234,9 +234,6 @@ ROUTES = {
     "moderation.flag_idea": _ideas,
     "moderation.log": _none,
     "moderation.queue": _none,
-    "notifications.index": _none,
-    "notifications.settings": _none,
-    "notifications.unsubscribe": _token,
     "outreach.guide_page": _none,
     "outreach.submit_on_behalf": _challenges,
     "outreach.submit_without_account": _challenges,
@@ -265,15 +262,6 @@ ROUTES = {
     "search.index": lambda w: [{}, {"q": "idea"}, {"q": "anonymous", "kind": "idea"}],
     "votes.integrity": _challenges,
     "votes.void": _challenges,
-    "weekend.attend": lambda w: [{"slug": w.event_slug}],
-    "weekend.attendees": lambda w: [{"slug": w.event_slug}],
-    "weekend.attendees_csv_view": lambda w: [{"slug": w.event_slug}],
-    "weekend.check_in": lambda w: [{"slug": w.event_slug}],
-    "weekend.item_edit": lambda w: [{"slug": w.event_slug, "item_id": 1}],
-    "weekend.item_new": lambda w: [{"slug": w.event_slug}],
-    "weekend.programme": lambda w: [{"slug": w.event_slug}],
-    "weekend.programme_ics": lambda w: [{"slug": w.event_slug}],
-    "weekend.settings": lambda w: [{"slug": w.event_slug}],
 }
 SKIPPED = {"static"}  # files on disk, no data
 
