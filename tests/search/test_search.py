@@ -277,6 +277,24 @@ def test_publishing_a_project_makes_it_findable_at_once(client, make):
     assert href.startswith("/projects/")
 
 
+def test_a_project_translation_is_found_and_shown_in_its_language(client, make):
+    proj = project(make, title="Kvällsvandrare", lead="Vuxna går runt på kvällarna.")
+    client.login(make.user(Role.OFFICIAL))
+    form = {
+        "language": "en",
+        "title": "Evening walkers",
+        "lead": "Adults walk.",
+        "what": "We walk.",
+    }
+    assert client.post(f"/projects/{proj.slug}/translations", data=form).status_code in (302, 303)
+    html = page(client, q="walkers")
+    assert hits(html) == [("project", f"/projects/{proj.slug}")]
+    assert "Evening <mark>walkers</mark>" in html
+    html = page(client, q="kvällsvandrare")
+    assert "<mark>Kvällsvandrare</mark>" in html
+    assert "1 result" in html  # the original and its translation are one result
+
+
 def test_the_rebuild_command_fills_the_index_again(app, make, db):
     make.idea(make.challenge(), title="Återbyggd idé")
     is_pg = db.get_bind().dialect.name == "postgresql"
