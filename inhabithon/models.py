@@ -43,9 +43,18 @@ from inhabithon.projects.models import (
 )
 from inhabithon.results.models import Award, AwardKind, ChallengeResult, RankingOverride
 from inhabithon.votes.models import Ballot, Vote
+from inhabithon.weekend.models import (
+    AttendanceSettings,
+    Diet,
+    EventOfficial,
+    ProgrammeItem,
+    Signup,
+    SignupStatus,
+)
 
 __all__ = [
     "AccountToken",
+    "AttendanceSettings",
     "AuditEntry",
     "AuthorDisplay",
     "Award",
@@ -56,7 +65,9 @@ __all__ = [
     "ChallengeResult",
     "Comment",
     "CommentStatus",
+    "Diet",
     "Event",
+    "EventOfficial",
     "Flag",
     "Idea",
     "IdeaMember",
@@ -79,6 +90,7 @@ __all__ = [
     "OutgoingMail",
     "PairwiseComparison",
     "Phase",
+    "ProgrammeItem",
     "Project",
     "ProjectContact",
     "ProjectFollower",
@@ -90,6 +102,8 @@ __all__ = [
     "Pseudonym",
     "RankingOverride",
     "Role",
+    "Signup",
+    "SignupStatus",
     "TokenPurpose",
     "User",
     "UserRole",

@@ -23,3 +23,7 @@ class OutgoingMail(Base):
     sent_at: Mapped[dt.datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
+    # One optional attachment (e.g. a calendar file), stored as text.
+    attachment_name: Mapped[str | None] = mapped_column(sa.String(200))
+    attachment_type: Mapped[str | None] = mapped_column(sa.String(100))
+    attachment_data: Mapped[str | None] = mapped_column(sa.Text)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from typing import Any
@@ -29,15 +30,37 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
-def queue_mail(to: str, subject: Any, template: str, locale: str, **context: Any) -> OutgoingMail:
+@dataclass(frozen=True)
+class Attachment:
+    """One file sent with a message, as text (e.g. a calendar file)."""
+
+    filename: str
+    content_type: str  # "text/calendar"
+    data: str
+
+
+def queue_mail(
+    to: str,
+    subject: Any,
+    template: str,
+    locale: str,
+    *,
+    attachment: Attachment | None = None,
+    **context: Any,
+) -> OutgoingMail:
     """Render ``templates/mail/<template>.txt`` in ``locale`` and queue it for ``to``.
 
     ``subject`` may be a lazy string: it is translated in the recipient's language.
+    ``attachment`` is stored with the message and sent with it.
     """
     with force_locale(locale):
         rendered_subject = str(subject)
         body = render_template(f"mail/{template}.txt", **context)
     mail = OutgoingMail(to_address=to, subject=rendered_subject[:300], body_text=body)
+    if attachment is not None:
+        mail.attachment_name = attachment.filename
+        mail.attachment_type = attachment.content_type
+        mail.attachment_data = attachment.data
     db.session.add(mail)
     db.session.flush()
     g.setdefault("mail_queued", []).append(mail.id)
@@ -45,7 +68,19 @@ def queue_mail(to: str, subject: Any, template: str, locale: str, **context: Any
 
 
 def _message(mail: OutgoingMail) -> EmailMessage:
-    return _envelope(mail.to_address, mail.subject, mail.body_text)
+    msg = _envelope(mail.to_address, mail.subject, mail.body_text)
+    if mail.attachment_name and mail.attachment_data is not None:
+        maintype, _, subtype = (mail.attachment_type or "text/plain").partition("/")
+        if maintype == "text":
+            msg.add_attachment(mail.attachment_data, subtype=subtype, filename=mail.attachment_name)
+        else:
+            msg.add_attachment(
+                mail.attachment_data.encode(),
+                maintype=maintype,
+                subtype=subtype,
+                filename=mail.attachment_name,
+            )
+    return msg
 
 
 def _envelope(to: str, subject: str, body: str) -> EmailMessage:

@@ -44,6 +44,7 @@ from inhabithon.moderation.models import Flag
 from inhabithon.projects.models import Project, ProjectFollower
 from inhabithon.votes.models import Ballot, Vote
 from inhabithon.votes.services import discard_vote
+from inhabithon.weekend import services as weekend
 
 EXPORT_FORMAT = 1
 # Keys that may carry someone's personal data inside audit values.
@@ -81,6 +82,7 @@ def export_user_data(user: User) -> dict[str, Any]:
         "team_memberships": _memberships(user),
         "flags": _flags(user),
         "project_follows": _follows(user),
+        "event_signups": weekend.export_signups(user),
         "jury": _jury(user),
         "audit_entries": _audit(user),
     }
@@ -392,6 +394,8 @@ def delete_account(user: User, password: str) -> None:
         )
     now = utcnow()
     _withdraw_open_votes(user, now)
+    # Cancelled like any sign-up: a freed seat goes to the first on the waiting list.
+    weekend.forget_user(user)
     uid = user.id
     old_email = user.email
 

@@ -30,6 +30,7 @@ from inhabithon.challenges.models import Phase
 from inhabithon.db import utcnow
 from inhabithon.ideas.models import IdeaMember, MemberStatus
 from inhabithon.projects.models import ProjectTranslation
+from inhabithon.weekend.models import ProgrammeItem, Signup, SignupStatus
 from tests.projects.helpers import project
 
 ROLES = ("visitor", "resident", "guide", "jury", "official", "admin", "suspended")
@@ -69,23 +70,6 @@ TABLE: dict[tuple[str, str], str] = {
     ("projects.project_feed", "GET"): PUBLIC,
     ("moderation.log", "GET"): PUBLIC,
     ("privacy.statement", "GET"): PUBLIC,
-    # --- open data: the API answers everyone as a visitor --------------------------------
-    ("api.index", "GET"): PUBLIC,
-    ("api.openapi", "GET"): PUBLIC,
-    ("api.events", "GET"): PUBLIC,
-    ("api.event", "GET"): PUBLIC,
-    ("api.challenges", "GET"): PUBLIC,
-    ("api.challenge", "GET"): PUBLIC,
-    ("api.ideas", "GET"): PUBLIC,
-    ("api.idea", "GET"): PUBLIC,
-    ("api.results", "GET"): PUBLIC,
-    ("api.result", "GET"): "NNNNNNN",  # voting: no results yet, for anyone
-    ("api.projects", "GET"): PUBLIC,
-    ("api.project", "GET"): PUBLIC,
-    ("api.ideas_csv", "GET"): PUBLIC,  # officials get more columns, everyone a file
-    ("api.results_csv", "GET"): "NNNNNNN",
-    ("api.projects_csv", "GET"): PUBLIC,
-    ("api.ideas_feed", "GET"): PUBLIC,
     ("outreach.submit_without_account", "GET"): "CCCCCCC",  # closed in voting
     ("outreach.submit_without_account", "POST"): "CCCCCCC",
     ("outreach.track_form", "GET"): PUBLIC,
@@ -151,6 +135,26 @@ TABLE: dict[tuple[str, str], str] = {
     ("events.new", "POST"): OFFICIALS,
     ("events.edit", "GET"): OFFICIALS,
     ("events.edit", "POST"): OFFICIALS,
+    # --- the weekend: residents sign up; the event's officials (none named in the
+    # world below, so only admins) see attendee data and run the event -------------
+    ("weekend.programme", "GET"): PUBLIC,
+    ("weekend.programme_ics", "GET"): PUBLIC,
+    ("weekend.attend", "GET"): SIGNED_IN,
+    ("weekend.attend", "POST"): "LCCCCCL",  # no sign-up settings in the world: closed
+    ("weekend.cancel", "POST"): "LCCCCCL",  # nobody signed up: nothing to cancel
+    ("weekend.settings", "GET"): ADMINS,
+    ("weekend.settings", "POST"): ADMINS,
+    ("weekend.add_official", "POST"): ADMINS,
+    ("weekend.remove_official", "POST"): "LDDDDCL",  # not an official of the event
+    ("weekend.item_new", "GET"): ADMINS,
+    ("weekend.item_new", "POST"): ADMINS,
+    ("weekend.item_edit", "GET"): ADMINS,
+    ("weekend.item_edit", "POST"): ADMINS,
+    ("weekend.item_delete", "POST"): ADMINS,
+    ("weekend.attendees", "GET"): ADMINS,
+    ("weekend.attendees_csv_view", "GET"): ADMINS,
+    ("weekend.check_in", "GET"): ADMINS,
+    ("weekend.check_in_one", "POST"): ADMINS,
     ("challenges.new", "GET"): OFFICIALS,
     ("challenges.new", "POST"): OFFICIALS,
     ("challenges.edit", "GET"): OFFICIALS,
@@ -276,6 +280,8 @@ def world(make, db):
         projects.add_goal(None, p, projects.GoalData(outcome="Fewer thresholds"))
         projects.add_contact(None, p, "Lena", "lena@example.org")
         projects.add_link(None, p, "Evaluation", "https://example.org/eval")
+    item_id = _programme_item(db, event)
+    signup_id = _signup(db, event, member)
     db.add(ProjectTranslation(project_id=p.id, language="en", title="A project (en)"))
     db.commit()
     db.refresh(p)
@@ -294,14 +300,32 @@ def world(make, db):
         "goal_id": p.goals[0].id,
         "contact_id": p.contacts[0].id,
         "link_id": p.links[0].id,
+        "item_id": item_id,
+        "signup_id": signup_id,
     }
     return users, values
+
+
+def _programme_item(db: Any, event: Any) -> int:
+    start = utcnow()
+    item = ProgrammeItem(event_id=event.id, title="Opening", starts_at=start, ends_at=start)
+    db.add(item)
+    db.commit()
+    return item.id
+
+
+def _signup(db: Any, event: Any, user: Any) -> int:
+    """A confirmed sign-up, written directly (the world's event takes no sign-ups)."""
+    signup = Signup(event_id=event.id, user_id=user.id, status=SignupStatus.CONFIRMED)
+    db.add(signup)
+    db.commit()
+    return signup.id
 
 
 def _arguments(rule: Rule, v: dict[str, Any]) -> dict[str, Any]:
     """Values for the rule's URL arguments, taken from the world."""
     blueprint = (rule.endpoint or "").split(".")[0]
-    slugs = {"events": v["event"], "projects": v["project"]}
+    slugs = {"events": v["event"], "projects": v["project"], "weekend": v["event"]}
     args: dict[str, Any] = {}
     for name in rule.arguments:
         if name == "slug":
