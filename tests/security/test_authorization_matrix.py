@@ -70,6 +70,23 @@ TABLE: dict[tuple[str, str], str] = {
     ("projects.project_feed", "GET"): PUBLIC,
     ("moderation.log", "GET"): PUBLIC,
     ("privacy.statement", "GET"): PUBLIC,
+    # --- open data: the API answers everyone as a visitor --------------------------------
+    ("api.index", "GET"): PUBLIC,
+    ("api.openapi", "GET"): PUBLIC,
+    ("api.events", "GET"): PUBLIC,
+    ("api.event", "GET"): PUBLIC,
+    ("api.challenges", "GET"): PUBLIC,
+    ("api.challenge", "GET"): PUBLIC,
+    ("api.ideas", "GET"): PUBLIC,
+    ("api.idea", "GET"): PUBLIC,
+    ("api.results", "GET"): PUBLIC,
+    ("api.result", "GET"): "NNNNNNN",  # voting: no results yet, for anyone
+    ("api.projects", "GET"): PUBLIC,
+    ("api.project", "GET"): PUBLIC,
+    ("api.ideas_csv", "GET"): PUBLIC,  # officials get more columns, everyone a file
+    ("api.results_csv", "GET"): "NNNNNNN",
+    ("api.projects_csv", "GET"): PUBLIC,
+    ("api.ideas_feed", "GET"): PUBLIC,
     ("outreach.submit_without_account", "GET"): "CCCCCCC",  # closed in voting
     ("outreach.submit_without_account", "POST"): "CCCCCCC",
     ("outreach.track_form", "GET"): PUBLIC,
