@@ -82,6 +82,15 @@ def test_a_word_finds_its_swedish_inflections_by_prefix_and_dropped_e(client, ma
     assert idea_hrefs(page(client, q="vinter")) == [f"/ideas/{winters.id}"]
 
 
+def test_arabic_text_is_found_by_its_words(client, make):
+    challenge = make.challenge()
+    idea = make.idea(challenge, title="حديقة للأطفال", summary="مكان آمن للعب.", language="ar")
+    html = page(client, q="حديقة")
+    assert idea_hrefs(html) == [f"/ideas/{idea.id}"]
+    assert "<mark>حديقة</mark> للأطفال" in html
+    assert 'lang="ar"' in html
+
+
 def test_phrases_exclusions_and_or(client, make):
     challenge = make.challenge()
     a = make.idea(challenge, title="Trygga stråk", summary="Ljus på gångvägen.")
@@ -265,6 +274,9 @@ def test_editing_a_challenge_translation_changes_the_results_at_once(client, mak
     assert hits(page(client, q="walkways")) == []
     assert hits(page(client, q="footpaths")) == [("challenge", f"/challenges/{challenge.slug}")]
     assert hits(page(client, q="stråk")) == [("challenge", f"/challenges/{challenge.slug}")]
+
+    assert client.post(f"{url}/en/delete").status_code in (302, 303)
+    assert hits(page(client, q="footpaths")) == []
 
 
 def test_publishing_a_project_makes_it_findable_at_once(client, make):
