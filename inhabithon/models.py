@@ -30,6 +30,16 @@ from inhabithon.jury.models import (
 )
 from inhabithon.mail.models import OutgoingMail
 from inhabithon.moderation.models import Flag, ModerationAction, ModerationKind
+from inhabithon.notifications.models import (
+    ChallengeFollower,
+    ChallengePhaseMark,
+    EmailMode,
+    EmailState,
+    IdeaFollower,
+    Notification,
+    NotificationKind,
+    NotificationSetting,
+)
 from inhabithon.projects.models import (
     ImpactGoal,
     Project,
@@ -42,6 +52,14 @@ from inhabithon.projects.models import (
     ProjectUpdate,
 )
 from inhabithon.results.models import Award, AwardKind, ChallengeResult, RankingOverride
+from inhabithon.teams.models import (
+    BoardPost,
+    JoinRequest,
+    RequestStatus,
+    Team,
+    TeamMember,
+    TeamRole,
+)
 from inhabithon.votes.models import Ballot, Vote
 from inhabithon.weekend.models import (
     AttendanceSettings,
@@ -108,4 +126,18 @@ __all__ = [
     "User",
     "UserRole",
     "Vote",
+    "ChallengeFollower",
+    "ChallengePhaseMark",
+    "EmailMode",
+    "EmailState",
+    "IdeaFollower",
+    "Notification",
+    "NotificationKind",
+    "NotificationSetting",
+    "BoardPost",
+    "JoinRequest",
+    "RequestStatus",
+    "Team",
+    "TeamMember",
+    "TeamRole",
 ]  # fmt: skip

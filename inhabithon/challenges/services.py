@@ -19,6 +19,7 @@ from inhabithon.errors import Conflict, InvalidInput
 from inhabithon.events.models import Event
 from inhabithon.i18n import CONTENT_LANGUAGES
 from inhabithon.markdown import render
+from inhabithon.notifications import services as notifications
 from inhabithon.slugs import is_valid_slug, slug_from, slug_taken, unique_slug
 from inhabithon.votes.models import Ballot
 
@@ -218,6 +219,9 @@ def update_challenge(actor: User | None, challenge: Challenge, data: ChallengeDa
     dates_after = _phase_dates(challenge)
     if dates_after != dates_before:
         record(actor, "challenge.phases_changed", challenge, before=dates_before, after=dates_after)
+    if dates_after != dates_before or challenge.is_published != was_published:
+        # Phases follow the dates: an edit may start a new one at once.
+        notifications.check_phase(challenge, actor)
     if challenge.vote_budget != budget_before:
         record(
             actor,

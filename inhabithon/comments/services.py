@@ -19,6 +19,7 @@ from inhabithon.i18n import CONTENT_LANGUAGES
 from inhabithon.ideas.models import AuthorDisplay, Idea, Origin
 from inhabithon.ideas.pseudonyms import pseudonym_for
 from inhabithon.markdown import render
+from inhabithon.notifications import services as notifications
 
 BODY_MAX = 5_000
 
@@ -143,6 +144,7 @@ def _add(
     db.session.add(comment)
     db.session.flush()
     _count(idea, +1)
+    notifications.comment_added(comment, None)
     return comment
 
 

@@ -30,6 +30,7 @@ from inhabithon.ideas.models import (
 )
 from inhabithon.ideas.pseudonyms import pseudonym_for
 from inhabithon.markdown import render
+from inhabithon.notifications import services as notifications
 from inhabithon.votes.services import discard_vote
 
 TITLE_MAX = 140
@@ -151,6 +152,8 @@ def add_idea(
     )
     db.session.flush()
     db.session.expire(challenge, ["idea_count"])
+    if author is not None:
+        notifications.idea_joined(idea, author)
     return idea
 
 
@@ -248,6 +251,7 @@ def accept_invitation(idea: Idea, user: User) -> IdeaMember:
     db.session.flush()
     discard_vote(user, idea)
     db.session.expire(idea, ["members"])
+    notifications.idea_joined(idea, user)
     return member
 
 

@@ -1,7 +1,147 @@
-"""Routes of the notifications domain."""
+"""Routes of the notifications domain: the list, the settings, follow buttons
+and the unsubscribe link that works without login."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from inhabithon import permissions as perm
+from inhabithon.accounts.models import User
+from inhabithon.challenges.models import Challenge
+from inhabithon.ideas.models import Idea
+from inhabithon.notifications import services
+from inhabithon.notifications.cli import send_cmd
+from inhabithon.notifications.forms import EmailSettingsForm, UnsubscribeForm
+from inhabithon.notifications.models import EmailMode
 
 bp = Blueprint("notifications", __name__)
+# `flask --app app notifications send`
+bp.cli.add_command(send_cmd)
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+@bp.app_context_processor
+def _header() -> dict[str, Any]:
+    """Callables, so a page pays for the query only where it prints the result."""
+
+    def notification_badge() -> str:
+        if not perm.can_read_notifications(current_user):
+            return ""
+        count = services.unread_count(_me())
+        return services.badge_text(count) if count else ""
+
+    def is_following(obj: Challenge | Idea) -> bool:
+        return perm.is_signed_in(current_user) and services.is_following(_me(), obj)
+
+    return {"notification_badge": notification_badge, "is_following": is_following}
+
+
+@bp.get("/notifications")
+def index():  # noqa: ANN201
+    perm.require(perm.can_read_notifications(current_user))
+    before = request.args.get("before", type=int)
+    items, next_before = services.page_of(_me(), before)
+    return render_template(
+        "notifications/index.html",
+        items=[(n, services.describe(n), services.link(n)) for n in items],
+        next_before=next_before,
+        first_page=before is None,
+    )
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+def mark_read(notification_id: int):  # noqa: ANN201
+    perm.require(perm.can_read_notifications(current_user))
+    if not services.mark_read(_me(), notification_id):
+        abort(404)
+    return redirect(url_for("notifications.index"), 303)
+
+
+@bp.post("/notifications/read-all")
+def mark_all_read():  # noqa: ANN201
+    perm.require(perm.can_read_notifications(current_user))
+    services.mark_all_read(_me())
+    flash(_("All notifications are marked as read."), "success")
+    return redirect(url_for("notifications.index"), 303)
+
+
+@bp.route("/notifications/settings", methods=["GET", "POST"])
+def settings():  # noqa: ANN201
+    perm.require(perm.can_read_notifications(current_user))
+    me = _me()
+    form = EmailSettingsForm(data={"email_mode": services.email_mode(me).value})
+    if request.method == "POST":
+        form = EmailSettingsForm()
+    status = 200
+    if form.validate_on_submit():
+        services.set_email_mode(me, EmailMode(form.email_mode.data))
+        flash(_("Your e-mail setting is saved."), "success")
+        return redirect(url_for("notifications.settings"), 303)
+    if form.is_submitted():
+        status = 400
+    return render_template(
+        "notifications/settings.html", form=form, following=services.following_of(me)
+    ), status
+
+
+# --- follow buttons ---------------------------------------------------------------------
+
+
+def _target(kind: str, obj_id: int) -> tuple[Challenge | Idea, str]:
+    """The challenge or idea to follow (404 if the viewer cannot see it), and its page."""
+    if kind == "challenge":
+        challenge = perm.get_or_404(Challenge, obj_id)
+        if not perm.can_view_challenge(current_user, challenge):
+            abort(404)
+        return challenge, url_for("challenges.detail", slug=challenge.slug)
+    idea = perm.load_idea(obj_id)  # the route allows "challenge" or "idea" only
+    return idea, url_for("ideas.detail", idea_id=idea.id)
+
+
+def _back(default: str) -> str:
+    """Back to the page the button was on: the settings page, or the object's page."""
+    if request.form.get("back") == "settings":
+        return url_for("notifications.settings")
+    return default
+
+
+@bp.post("/follow/<any(challenge, idea):kind>/<int:obj_id>")
+def follow(kind: str, obj_id: int):  # noqa: ANN201
+    obj, page = _target(kind, obj_id)
+    perm.require(perm.can_follow(current_user, obj))
+    services.follow(_me(), obj)
+    flash(_("You follow this now. You will be told what happens next."), "success")
+    return redirect(_back(page), 303)
+
+
+@bp.post("/unfollow/<any(challenge, idea):kind>/<int:obj_id>")
+def unfollow(kind: str, obj_id: int):  # noqa: ANN201
+    obj, page = _target(kind, obj_id)
+    perm.require(perm.can_follow(current_user, obj))
+    services.unfollow(_me(), obj)
+    flash(_("You no longer follow this."), "info")
+    return redirect(_back(page), 303)
+
+
+# --- unsubscribe without login --------------------------------------------------------------
+
+
+@bp.route("/notifications/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe(token: str):  # noqa: ANN201
+    """GET asks, POST stops all notification e-mail (the in-site list stays)."""
+    user = services.user_for_unsubscribe_token(token)  # 400 when tampered with
+    form = UnsubscribeForm()
+    done = False
+    if form.validate_on_submit():
+        services.set_email_mode(user, EmailMode.NEVER)
+        done = True
+    elif form.is_submitted():
+        abort(400)
+    return render_template("notifications/unsubscribe.html", form=form, token=token, done=done)

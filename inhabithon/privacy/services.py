@@ -41,7 +41,9 @@ from inhabithon.jury.models import (
 )
 from inhabithon.mail.models import OutgoingMail
 from inhabithon.moderation.models import Flag
+from inhabithon.notifications import services as notifications
 from inhabithon.projects.models import Project, ProjectFollower
+from inhabithon.teams import services as teams
 from inhabithon.votes.models import Ballot, Vote
 from inhabithon.votes.services import discard_vote
 from inhabithon.weekend import services as weekend
@@ -82,7 +84,9 @@ def export_user_data(user: User) -> dict[str, Any]:
         "team_memberships": _memberships(user),
         "flags": _flags(user),
         "project_follows": _follows(user),
+        "notifications": notifications.export_for(user),
         "event_signups": weekend.export_signups(user),
+        "weekend_teams": teams.export_for(user),
         "jury": _jury(user),
         "audit_entries": _audit(user),
     }
@@ -394,6 +398,8 @@ def delete_account(user: User, password: str) -> None:
         )
     now = utcnow()
     _withdraw_open_votes(user, now)
+    # Board posts and join requests go; owned teams pass to another member or dissolve.
+    teams.forget_user(user)
     # Cancelled like any sign-up: a freed seat goes to the first on the waiting list.
     weekend.forget_user(user)
     uid = user.id
@@ -409,6 +415,7 @@ def delete_account(user: User, password: str) -> None:
     db.session.execute(update(Pseudonym).where(Pseudonym.user_id == uid).values(user_id=None))
     db.session.execute(update(Flag).where(Flag.reporter_id == uid).values(reporter_id=None))
     db.session.execute(delete(ProjectFollower).where(ProjectFollower.user_id == uid))
+    notifications.forget(user)
     # Messages (sent or waiting) hold the address and often the name: those to
     # the account's address and to an address it was being changed to go.
     pending = select(AccountToken.new_email).where(

@@ -34,6 +34,7 @@ from inhabithon.jury.models import (
     PairwiseComparison,
 )
 from inhabithon.markdown import render
+from inhabithon.notifications import services as notifications
 from inhabithon.results.models import Award, AwardKind, ChallengeResult, RankingOverride
 
 MIN_REASON = 10
@@ -474,6 +475,7 @@ def publish_results(
             "ranking": [(r["idea_id"], r["rank"]) for r in ranking],
         },
     )
+    notifications.results_published(challenge, actor)
     return result
 
 

@@ -3,6 +3,7 @@ browser tests: built once per module in the live server's database."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,15 @@ from sqlalchemy.orm import Session
 
 from inhabithon.accounts.models import Role, User
 from inhabithon.challenges.models import Phase
+from inhabithon.markdown import render
+from inhabithon.weekend.models import (
+    AttendanceSettings,
+    Diet,
+    ProgrammeItem,
+    Signup,
+    SignupStatus,
+)
+from inhabithon.weekend.services import name_key
 from tests.browser.conftest import TIMEOUT_MS
 from tests.factories import PASSWORD, Factory
 
@@ -72,6 +82,7 @@ def build_site(app: Flask, session: Session) -> Site:
     jury_round = make.jury_round(results_challenge)
     for lang in LANGUAGES:
         site.users["resident", lang] = make.user(name=f"Rut Resident {lang}", locale=lang)
+        _notifications(site.users["resident", lang], idea, voting, make)
         site.users["admin", lang] = make.user(Role.ADMIN, name=f"Alva Admin {lang}", locale=lang)
         juror_user = make.user(Role.JURY, name=f"Jonas Juror {lang}", locale=lang)
         juror = make.juror(jury_round, juror_user)
@@ -80,7 +91,52 @@ def build_site(app: Flask, session: Session) -> Site:
         site.users["guide", lang] = make.user(Role.GUIDE, name=f"Gunnar Guide {lang}", locale=lang)
     site.tracking_code = _outreach(open_challenge, site.users["guide", "sv"], make)
     _moderation(idea, winning, commenter, make)
+    _weekend(event, [site.users["resident", lang] for lang in LANGUAGES], make)
     return site
+
+
+def _notifications(resident: User, idea: Any, challenge: Any, make: Factory) -> None:
+    """The resident follows the idea and the challenge and has news of both."""
+    from inhabithon.notifications import services as notifications
+
+    with make.context():
+        notifications.follow(resident, idea)
+        notifications.follow(resident, challenge)
+        notifications.comment_added(make.comment(idea, body_md="Ny tanke", language="sv"), None)
+
+
+def _weekend(event: Any, residents: list[User], make: Factory) -> None:
+    """Sign-up open, one session in the programme, the residents signed up."""
+    start = event.starts_at
+    make.session.add(
+        AttendanceSettings(
+            event_id=event.id, capacity=50, confirmed=len(residents), signup_open=True
+        )
+    )
+    make.session.add(
+        ProgrammeItem(
+            event_id=event.id,
+            title="Öppning",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=1),
+            room="Sal A",
+            languages="sv,ar",
+            description_md="Välkommen *alla*.",
+            description_html=render("Välkommen *alla*."),
+        )
+    )
+    for resident in residents:
+        make.session.add(
+            Signup(
+                event_id=event.id,
+                user_id=resident.id,
+                status=SignupStatus.CONFIRMED,
+                name_key=name_key(resident.display_name),
+                diet=Diet.VEGAN,
+                interpretation_language="ar",
+            )
+        )
+    make.session.commit()
 
 
 def _moderation(idea: Any, winning: Any, reporter: User, make: Factory) -> None:

@@ -108,6 +108,8 @@ def test_residents_pages_and_the_idea_form_with_errors_have_no_axe_violations(
             "/account/data",
             "/account/delete",
             f"/ideas/{site.idea.id}/flag",
+            "/notifications",
+            "/notifications/settings",
         ):
             check(page, url, lang, failures)
         # A report sent without a reason: the error summary takes focus.
@@ -209,6 +211,44 @@ def test_outreach_pages_have_no_axe_violations(browser, live_server, site, lang)
         log_in(page, site.users["guide", lang])
         for url in ("/guide", f"/challenges/{slug}/on-behalf", f"/ideas/{site.idea.id}"):
             check(page, url, lang, failures)
+    finally:
+        context.close()
+    assert not failures, "\n\n".join(failures)
+\n
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_weekend_pages_have_no_axe_violations(browser, live_server, site, lang):
+    """The programme, the sign-up form (also with errors), and the event officials'
+    pages: settings, a new session, attendees with totals, check-in on a phone."""
+    slug = site.event.slug
+    failures: list[str] = []
+    context = axe_context(browser, live_server, lang)
+    page = context.new_page()
+    try:
+        check(page, f"/events/{slug}/programme", lang, failures)
+        log_in(page, site.users["resident", lang])
+        check(page, f"/events/{slug}/attend", lang, failures)
+        form = page.locator("main form[novalidate]")
+        form.locator("input[name=children]").fill("-1")
+        form.locator("button[type=submit]").click()
+        page.locator(".error-summary").wait_for()
+        assert page.locator("input[name=children][aria-invalid=true]").count() == 1
+        check(page, None, lang, failures)
+    finally:
+        context.close()
+    context = axe_context(browser, live_server, lang)
+    page = context.new_page()
+    try:
+        log_in(page, site.users["admin", lang])
+        for url in (
+            f"/manage/events/{slug}/weekend",
+            f"/manage/events/{slug}/programme/new",
+            f"/manage/events/{slug}/attendees",
+        ):
+            check(page, url, lang, failures)
+        page.set_viewport_size({"width": 360, "height": 740})
+        check(page, f"/manage/events/{slug}/check-in?q=rut", lang, failures)
+        assert page.locator(".check-in__results button[type=submit]").count() >= 1
     finally:
         context.close()
     assert not failures, "\n\n".join(failures)

@@ -207,6 +207,16 @@ TABLE: dict[tuple[str, str], str] = {
     ("results.override", "POST"): "LDDDCCL",  # officials; after voting
     ("results.publish", "POST"): "LDDDCCL",
     # --- projects ---------------------------------------------------------------------
+    # --- notifications ------------------------------------------------------------------
+    ("notifications.index", "GET"): SIGNED_IN,
+    ("notifications.mark_read", "POST"): "LNNNNNL",  # someone else's (or no) notification
+    ("notifications.mark_all_read", "POST"): SIGNED_IN,
+    ("notifications.settings", "GET"): SIGNED_IN,
+    ("notifications.settings", "POST"): SIGNED_IN,
+    ("notifications.follow", "POST"): SIGNED_IN,
+    ("notifications.unfollow", "POST"): SIGNED_IN,
+    ("notifications.unsubscribe", "GET"): PUBLIC,  # the signed link decides (400 if bad)
+    ("notifications.unsubscribe", "POST"): PUBLIC,
     ("projects.follow", "POST"): SIGNED_IN,
     ("projects.unfollow", "POST"): SIGNED_IN,
     ("projects.new", "GET"): OFFICIALS,
@@ -359,6 +369,12 @@ def _arguments(rule: Rule, v: dict[str, Any]) -> dict[str, Any]:
             args[name] = "x" * 43
         elif name == "code":
             args[name] = "NOT-A-REAL-CODE-1234"
+        elif name == "kind":  # notifications.follow: a challenge or an idea
+            args[name] = "idea"
+        elif name == "obj_id":
+            args[name] = v["idea_id"]
+        elif name == "notification_id":
+            args[name] = 999_999
         elif name == "filename":
             args[name] = "css/main.css"
         else:

@@ -21,6 +21,7 @@ from inhabithon.errors import Conflict, InvalidInput
 from inhabithon.i18n import CONTENT_LANGUAGES
 from inhabithon.ideas.models import Idea
 from inhabithon.markdown import render
+from inhabithon.notifications import services as notifications
 from inhabithon.projects.models import (
     MARKDOWN_FIELDS,
     Project,
@@ -284,6 +285,7 @@ def change_status(
         before=before,
         after={"status": status.key, "progress": project.progress, "comment": change.comment},
     )
+    notifications.project_status_changed(project, status.key, actor)
     return change
 
 
@@ -316,6 +318,7 @@ def post_update(
     touch(project, max(now, project.content_updated_at))
     db.session.flush()
     record(actor, "project.update_posted", project, after={"update_id": update.id})
+    notifications.project_update_posted(project, update.title, actor)
     return update
 
 
