@@ -70,7 +70,7 @@ def decode_cursor(cursor: str) -> int:
 def parse_limit(raw: str | None) -> int:
     if raw is None:
         return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_LIMIT:
         raise InvalidInput(BAD_LIMIT % {"max": MAX_LIMIT}, field="limit")
     return int(raw)
 

@@ -73,7 +73,10 @@ def _http_error(exc: HTTPException):  # noqa: ANN202
 def _routing_error(exc: HTTPException):  # noqa: ANN202
     """Addresses under /api/v1 that match no route (or no method) answer in JSON too."""
     if is_api_request():
-        return add_cors(json_error(exc.code or 404))
+        response = add_cors(json_error(exc.code or 404))
+        if exc.code == 405:
+            response.headers["Allow"] = "GET, HEAD, OPTIONS"
+        return response
     message = exc.description if getattr(exc, "inhabithon_message", False) else None
     return render_error(exc.code or 404, message)
 

@@ -81,6 +81,17 @@ def test_the_preflight_allows_get_from_anywhere(client, url):
 def test_the_api_refuses_writes(client):
     response = client.post("/api/v1/ideas", headers={"Accept": "application/json"})
     assert response.status_code == 405
+    assert response.get_json()["error"]["status"] == 405
+    assert "POST" not in response.headers["Allow"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    missing = client.get("/api/v1/no/such/thing")
+    assert missing.status_code == 404
+    assert missing.get_json()["error"]["status"] == 404
+    assert missing.headers["Access-Control-Allow-Origin"] == "*"
+    # Other pages keep their HTML error pages.
+    page = client.get("/no-such-page")
+    assert page.status_code == 404
+    assert page.content_type.startswith("text/html")
 
 
 def test_errors_carry_cors_headers_and_are_not_cached(client):
