@@ -252,4 +252,5 @@ def ideas_feed(slug: str):  # noqa: ANN201
     newest = feeds.newest_ideas(found)
     body = feeds.ideas_feed(found, newest)
     response = Response(body, content_type=ATOM_TYPE)
+    response.vary.add("Accept-Language")  # the feed's title is in the reader's language
     return cacheable(response, body, last_modified=feeds.feed_updated(found, newest))

@@ -127,3 +127,11 @@ def test_the_pages_link_their_exports_and_feed(client, make, db):
     results = client.get(f"/challenges/{w.done.slug}/results").get_data(as_text=True)
     assert f"/challenges/{w.done.slug}/results.csv" in results
     assert "/projects.csv" in client.get("/projects").get_data(as_text=True)
+
+
+def test_an_officials_draft_page_links_the_csv_but_no_feed(client, make, db):
+    w = build(make, db)
+    client.login(make.user(Role.OFFICIAL))
+    page = client.get(f"/challenges/{w.draft.slug}").get_data(as_text=True)
+    assert f"/challenges/{w.draft.slug}/ideas.csv" in page
+    assert f"/challenges/{w.draft.slug}/ideas.atom" not in page

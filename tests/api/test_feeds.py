@@ -57,3 +57,13 @@ def test_no_feed_for_a_draft(client, make, db):
     w = build(make, db)
     assert client.get(f"/challenges/{w.draft.slug}/ideas.atom").status_code == 404
     assert client.get("/challenges/nope/ideas.atom").status_code == 404
+
+
+def test_the_feed_title_is_in_the_readers_language(client, make, db):
+    challenge = make.challenge(Phase.SUBMISSIONS, title="Trygga gator")
+    url = f"/challenges/{challenge.slug}/ideas.atom"
+    english, _ = _entries(client.get(url, headers={"Accept-Language": "en"}))
+    swedish, _ = _entries(client.get(url, headers={"Accept-Language": "sv"}))
+    assert english.find(f"{ATOM}title").text == "New ideas: Trygga gator"
+    assert swedish.find(f"{ATOM}title").text == "Nya idéer: Trygga gator"
+    assert "Accept-Language" in client.get(url).headers["Vary"]
