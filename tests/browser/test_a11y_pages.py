@@ -214,7 +214,7 @@ def test_outreach_pages_have_no_axe_violations(browser, live_server, site, lang)
     finally:
         context.close()
     assert not failures, "\n\n".join(failures)
-\n
+
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_weekend_pages_have_no_axe_violations(browser, live_server, site, lang):
