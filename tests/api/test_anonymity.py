@@ -8,12 +8,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from inhabithon.accounts.models import Role
 from inhabithon.jury.models import JuryConflict
+from inhabithon.projects import services as projects
 from inhabithon.results.models import AwardKind
 from inhabithon.results.services import AwardChoice, publish_results
 from tests.api.helpers import EMAIL, NAME, build
@@ -22,6 +24,8 @@ JUROR = "Jorunn Jurymark-Sølvberg"
 JUROR_EMAIL = "jorunn.private@example.org"
 NOTE = "PRIVATE-JURY-NOTE-7731"
 CONFLICT = "PRIVATE-CONFLICT-4410"
+CONTACT = "Kontakta Kontaktsson"
+CONTACT_EMAIL = "kontakt.private@example.org"
 
 
 def _world(make, db):
@@ -32,6 +36,9 @@ def _world(make, db):
     sheet.sheet.comment = NOTE
     make.sheet(juror, w.pseudonymous_idea, [1, 2])
     db.add(JuryConflict(juror_id=juror.id, idea_id=w.named_idea.id, reason=CONFLICT))
+    db.commit()
+    with make.context():
+        projects.add_contact(None, make.session.merge(w.project), CONTACT, CONTACT_EMAIL)
     db.commit()
     with make.context():
         publish_results(
@@ -97,10 +104,22 @@ def _leaks(texts, w, juror):
     joined = "\n".join(texts).lower()
     found = [
         needle
-        for needle in (NAME, "Zebulonia", EMAIL, JUROR, "Jorunn", JUROR_EMAIL, NOTE, CONFLICT)
+        for needle in (
+            NAME,
+            "Zebulonia",
+            EMAIL,
+            JUROR,
+            "Jorunn",
+            JUROR_EMAIL,
+            NOTE,
+            CONFLICT,
+            CONTACT_EMAIL,
+        )
         if needle.lower() in joined
     ]
     found += [key for key in texts if key in ("email", "author_id", "user_id", "juror", "scores")]
+    # No e-mail address of anyone (every account in the world has one).
+    found += re.findall(r"[\w.+-]+@[\w-]+\.[\w.-]+", "\n".join(texts))
     # The jurors' own score values never come out, only published aggregates.
     found += [key for key in texts if key in ("criterion_means", "sheet", "comment_private")]
     return found
@@ -131,6 +150,7 @@ def test_the_outputs_do_carry_the_content_being_guarded(client, make, db):
     assert "Nils Named" in texts  # a named author is named
     assert _leaks([NAME], w, juror) == [NAME, "Zebulonia"]
     assert _leaks(["email"], w, juror) == ["email"]
+    assert _leaks(["write to someone@example.org"], w, juror) == ["someone@example.org"]
 
 
 def test_a_pseudonym_of_one_challenge_is_not_shown_in_another(client, make, db):
