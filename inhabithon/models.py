@@ -52,14 +52,6 @@ from inhabithon.projects.models import (
     ProjectUpdate,
 )
 from inhabithon.results.models import Award, AwardKind, ChallengeResult, RankingOverride
-from inhabithon.teams.models import (
-    BoardPost,
-    JoinRequest,
-    RequestStatus,
-    Team,
-    TeamMember,
-    TeamRole,
-)
 from inhabithon.votes.models import Ballot, Vote
 from inhabithon.weekend.models import (
     AttendanceSettings,
@@ -134,10 +126,4 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "NotificationSetting",
-    "BoardPost",
-    "JoinRequest",
-    "RequestStatus",
-    "Team",
-    "TeamMember",
-    "TeamRole",
 ]  # fmt: skip
