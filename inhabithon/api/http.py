@@ -16,7 +16,7 @@ API_PREFIX = "/api/v1"
 MAX_AGE = 60
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "ETag, Last-Modified, Content-Language",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified, Link",
 }
 PREFLIGHT_HEADERS = {
     "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",

@@ -88,9 +88,12 @@ def _list(page: services.Page, items: list[dict[str, Any]], endpoint: str) -> Re
         if page.next_cursor
         else None
     )
-    return json_response(
+    response = json_response(
         {"data": items, "limit": page.limit, "next_cursor": page.next_cursor, "next": next_url}
     )
+    if next_url:
+        response.headers["Link"] = f'<{next_url}>; rel="next"'
+    return response
 
 
 # --- the API ------------------------------------------------------------------------------

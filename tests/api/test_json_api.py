@@ -228,6 +228,8 @@ def test_the_last_page_has_no_cursor(client, make, db):
     assert second["next"] is None
     assert "challenge=" in first["next"]
     assert "limit=2" in first["next"]
+    link = client.get(f"/api/v1/ideas?challenge={challenge.slug}&limit=2").headers["Link"]
+    assert link == f'<{first["next"]}>; rel="next"'
 
 
 def _error(client, url, language="en"):
@@ -313,3 +315,17 @@ def test_lists_run_the_same_queries_whatever_the_page_size(client, make, db, cou
         count_queries.statements.clear()
         _get(client, f"{url}?challenge=green-yards&limit=50")
         assert count_queries.count <= counts[0] + 1
+
+
+def test_details_run_a_fixed_number_of_queries(client, make, db, count_queries):
+    w = build(make, db)
+    for url, most in [
+        (f"/api/v1/projects/{w.project.slug}", 5),
+        ("/api/v1/results/green-yards", 5),
+        (f"/api/v1/events/{w.event.slug}", 3),
+        (f"/api/v1/ideas/{w.anonymous_idea.id}", 3),
+        ("/api/v1/challenges/green-yards", 2),
+    ]:
+        count_queries.statements.clear()
+        _get(client, url)
+        assert count_queries.count <= most, (url, count_queries.statements)
