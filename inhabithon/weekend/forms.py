@@ -18,7 +18,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from inhabithon.events.forms import keep_unchanged, local_datetime_field
 from inhabithon.timeutil import local_to_utc, utc_to_local
@@ -139,7 +147,7 @@ class SettingsForm(FlaskForm):
         _l("Capacity"),
         description=_l("How many people can attend. Further sign-ups go on the waiting list."),
         validators=[
-            DataRequired(_l("Enter a number of zero or more.")),
+            InputRequired(_l("Enter a number of zero or more.")),
             NumberRange(min=0, max=100000, message=_l("Enter a number of zero or more.")),
         ],
     )
@@ -150,7 +158,7 @@ class SettingsForm(FlaskForm):
             "After this, needs, notes and names are removed; only anonymous totals are kept."
         ),
         validators=[
-            DataRequired(_l("Enter a number of zero or more.")),
+            InputRequired(_l("Enter a number of zero or more.")),
             NumberRange(min=0, max=3650, message=_l("Enter a number of zero or more.")),
         ],
     )

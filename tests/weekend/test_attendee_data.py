@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from inhabithon.accounts.models import Role
 from inhabithon.audit.models import AuditEntry
-from inhabithon.weekend.models import Diet, EventOfficial, Signup
+from inhabithon.weekend.models import AttendanceSettings, Diet, EventOfficial, Signup
 from tests.weekend.helpers import event_official, open_event, signup
 
 PAGES = ("attendees", "attendees.csv", "check-in?q=a", "weekend")
@@ -176,3 +176,22 @@ def test_officials_name_and_remove_the_events_officials(client, make, db, weeken
     assert set(
         db.scalars(select(EventOfficial.user_id).where(EventOfficial.event_id == event.id))
     ) == {official.id}
+
+
+def test_settings_accept_zero_and_refuse_what_is_not_a_number(client, make, db, weekend):
+    event, official = weekend
+    client.login(official)
+    url = f"/manage/events/{event.slug}/weekend"
+    form = {"capacity": "0", "retention_days": "0"}
+    assert client.post(url, data=form).status_code == 303
+    settings = db.get(AttendanceSettings, event.id)
+    assert (settings.capacity, settings.retention_days, settings.signup_open) == (0, 0, False)
+    response = client.post(url, data={"capacity": "many", "retention_days": "-1"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Enter a number of zero or more." in page
+    assert 'value="many"' in page
+    audit = db.scalars(
+        select(AuditEntry.action).where(AuditEntry.action == "weekend.settings_changed")
+    ).all()
+    assert audit == ["weekend.settings_changed"]
