@@ -5,8 +5,12 @@ from __future__ import annotations
 import base64
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from inhabithon.api import services
 from inhabithon.challenges.models import Phase
+from inhabithon.errors import InvalidInput
 from inhabithon.ideas.models import IdeaStatus
 from tests.api.helpers import build
 from tests.projects.helpers import project
@@ -329,3 +333,30 @@ def test_details_run_a_fixed_number_of_queries(client, make, db, count_queries):
         count_queries.statements.clear()
         _get(client, url)
         assert count_queries.count <= most, (url, count_queries.statements)
+
+
+@given(st.text(max_size=60))
+def test_any_cursor_text_is_either_ours_or_refused(text):
+    field, last = None, 0
+    try:
+        last = services.decode_cursor(text)
+    except InvalidInput as exc:
+        field = exc.field
+    assert field in (None, "cursor")
+    assert field is not None or 0 <= last < 2**63
+
+
+@given(st.integers(min_value=0, max_value=2**63 - 1))
+def test_cursors_round_trip(last_id):
+    assert services.decode_cursor(services.encode_cursor(last_id)) == last_id
+
+
+@given(st.text(max_size=8))
+def test_any_limit_text_is_either_a_page_size_or_refused(text):
+    field, limit = None, 1
+    try:
+        limit = services.parse_limit(text)
+    except InvalidInput as exc:
+        field = exc.field
+    assert field in (None, "limit")
+    assert field is not None or (text.isdigit() and 1 <= limit <= services.MAX_LIMIT)
