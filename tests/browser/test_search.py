@@ -43,3 +43,12 @@ def test_the_results_page_passes_axe(page, live_make):
     expect(page.locator(".search-hit mark").first).to_be_visible()
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+    # Too long a text: the error summary and the field's message, text kept.
+    response = page.goto("/search?q=" + "x" * 201)
+    assert response is not None
+    assert response.status == 400
+    expect(page.locator("#search-q-error")).to_have_text("Search for at most 200 characters.")
+    expect(page.locator("#search-q")).to_have_value("x" * 201)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
