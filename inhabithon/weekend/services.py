@@ -284,6 +284,12 @@ def sign_up(user: User, event: Event, data: SignupData) -> Signup:
     settings = _lock(event)
     if settings is None or not settings.signup_open:
         raise Conflict(_l("Sign-up for this event is closed."))
+    # A second click that waited for the lock finds the first one's sign-up.
+    existing = signup_for(user, event)
+    if existing is not None:
+        _apply(existing, user, data)
+        db.session.flush()
+        return existing
     status = SignupStatus.CONFIRMED if _take_seat(event) else SignupStatus.WAITLISTED
     signup = Signup(event_id=event.id, user_id=user.id, status=status)
     if status is SignupStatus.CONFIRMED:

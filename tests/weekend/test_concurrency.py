@@ -116,6 +116,16 @@ def test_parallel_cancels_promote_each_waiting_person_once(world, live_app):
     assert session.get(AttendanceSettings, event.id).confirmed == 4
 
 
+def test_one_resident_signing_up_many_times_at_once_holds_one_seat(world, live_app):
+    make, session = world
+    event = open_event(make, capacity=3)
+    user = make.user()
+    statuses = _race(live_app, [user] * 8, lambda i: f"/events/{event.slug}/attend")
+    assert set(statuses) <= {303} | ALLOWED_FAILURES
+    assert _counts(session, event.id) == (1, 0)
+    assert session.get(AttendanceSettings, event.id).confirmed == 1
+
+
 def test_the_database_refuses_overbooking_on_its_own(world):
     """The CHECK constraint is the rule; the code only translates it."""
     make, session = world
