@@ -42,6 +42,7 @@ from inhabithon.ideas.services import IdeaData, accept_invitation, invite_member
 from inhabithon.outreach.services import submit_on_behalf
 from inhabithon.votes.models import Vote
 from inhabithon.votes.services import cast_vote
+from inhabithon.weekend.demo import load_weekend
 
 _PHASE_FIELDS = (
     "submissions_open_at",
@@ -231,6 +232,7 @@ def load_demo() -> LoadReport:
     jurors = [users["jury"], *(_user(demo, report) for demo in JURORS)]
     load_results(jurors, users["official"])
     load_projects(users["official"])
+    load_weekend(users["official"])
     db.session.flush()
     return report
 
