@@ -91,7 +91,7 @@ class SignupForm(FlaskForm):
     )
     children = IntegerField(
         _l("Children you bring"),
-        description=_l("How many children come with you (0 if none). There is childcare."),
+        description=_l("How many children come with you (0 if none)."),
         default=0,
         validators=[
             Optional(),
