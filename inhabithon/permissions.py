@@ -20,6 +20,7 @@ from inhabithon.comments.models import Comment, CommentStatus
 from inhabithon.db import Base, db
 from inhabithon.events.models import Event
 from inhabithon.ideas.models import Idea, IdeaStatus, MemberStatus
+from inhabithon.teams.models import Team, TeamRole
 from inhabithon.weekend.models import EventOfficial
 
 M = TypeVar("M", bound=Base)
@@ -96,6 +97,49 @@ def can_check_in(user: Any, event: Event) -> bool:
 def can_sign_up(user: Any, event: Event) -> bool:
     """Anyone signed in may sign up to attend (whether it is open is the domain's rule)."""
     return _user(user) is not None
+
+
+# --- weekend teams (the board, teams, join requests) -------------------------
+
+
+def can_post_on_team_board(user: Any, challenge: Challenge) -> bool:
+    """Anyone signed in may post what they bring (whether it is open is the domain's rule)."""
+    return _user(user) is not None and can_view_challenge(user, challenge)
+
+
+def can_create_team(user: Any, challenge: Challenge) -> bool:
+    return _user(user) is not None and can_view_challenge(user, challenge)
+
+
+def is_weekend_team_member(user: Any, team: Team) -> bool:
+    u = _user(user)
+    return u is not None and team.member(u.id) is not None
+
+
+def is_weekend_team_owner(user: Any, team: Team) -> bool:
+    u = _user(user)
+    member = team.member(u.id) if u is not None else None
+    return member is not None and member.role is TeamRole.OWNER
+
+
+def can_request_to_join(user: Any, team: Team) -> bool:
+    return _user(user) is not None and not is_weekend_team_member(user, team)
+
+
+def can_decide_join_requests(user: Any, team: Team) -> bool:
+    """The team's owner and the admins the owner named."""
+    u = _user(user)
+    member = team.member(u.id) if u is not None else None
+    return member is not None and member.can_decide
+
+
+def can_edit_team(user: Any, team: Team) -> bool:
+    return can_decide_join_requests(user, team)
+
+
+def can_manage_team_members(user: Any, team: Team) -> bool:
+    """Removing members, naming admins and handing over ownership: the owner only."""
+    return is_weekend_team_owner(user, team)
 
 
 # --- ideas -----------------------------------------------------------------

@@ -15,7 +15,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from inhabithon.challenges.models import Challenge, VoteVisibility
 from inhabithon.challenges.services import (
@@ -96,6 +96,15 @@ class ChallengeForm(FlaskForm):
         _l("Only accounts created before voting opens may vote"),
         description=_l("Protects against accounts made at the last minute to sway the vote."),
     )
+    team_size_max = IntegerField(
+        _l("Most people in a weekend team"),
+        description=_l("From 2 to 50. Teams form on the challenge's team page."),
+        default=6,
+        validators=[
+            Optional(),  # left empty: the default of 6
+            NumberRange(min=2, max=50, message=_l("A team may have from 2 to 50 people.")),
+        ],
+    )
     is_published = BooleanField(
         _l("Published"),
         description=_l("Unchecked, the challenge is a draft that only officials can see."),
@@ -128,6 +137,7 @@ class ChallengeForm(FlaskForm):
             "is_published": challenge.is_published,
             "vote_visibility": challenge.vote_visibility.value,
             "voters_registered_before_voting": challenge.voters_registered_before_voting,
+            "team_size_max": challenge.team_size_max,
         }
         for name in PHASE_FIELDS:
             values[name] = utc_to_local(getattr(challenge, name))
@@ -155,6 +165,7 @@ class ChallengeForm(FlaskForm):
                 self.vote_visibility.data or VoteVisibility.ALWAYS.value
             ),
             voters_registered_before_voting=bool(self.voters_registered_before_voting.data),
+            team_size_max=int(self.team_size_max.data or 6),
             **dates,  # type: ignore[arg-type]
         )
 

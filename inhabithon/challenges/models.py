@@ -73,6 +73,9 @@ class Challenge(Base):
     vote_visibility: Mapped[VoteVisibility] = mapped_column(
         enum_column(VoteVisibility, "vote_visibility"), default=VoteVisibility.ALWAYS
     )
+    # The most people a weekend team may have; the range is checked by
+    # challenges.services, each team's CHECK holds it (see teams.models).
+    team_size_max: Mapped[int] = mapped_column(default=6, server_default="6")
     # Published ideas, kept in the same transaction as the idea's writes.
     idea_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -53,6 +53,7 @@ class ChallengeData:
     slug: str | None = None  # None or "": made from the title
     vote_visibility: VoteVisibility = VoteVisibility.ALWAYS
     voters_registered_before_voting: bool = False
+    team_size_max: int = 6  # the most people in a weekend team
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -102,6 +103,8 @@ def _check(data: ChallengeData) -> None:
             ),
             field="vote_budget",
         )
+    if not 2 <= data.team_size_max <= 50:
+        raise InvalidInput(_l("A team may have from 2 to 50 people."), field="team_size_max")
     check_phase_order(data)
 
 
@@ -130,6 +133,7 @@ def _apply(challenge: Challenge, data: ChallengeData, slug: str) -> None:
     challenge.is_published = data.is_published
     challenge.vote_visibility = VoteVisibility(data.vote_visibility)
     challenge.voters_registered_before_voting = data.voters_registered_before_voting
+    challenge.team_size_max = data.team_size_max
     for name in PHASE_FIELDS:
         setattr(challenge, name, getattr(data, name))
 

@@ -43,6 +43,7 @@ from inhabithon.mail.models import OutgoingMail
 from inhabithon.moderation.models import Flag
 from inhabithon.notifications import services as notifications
 from inhabithon.projects.models import Project, ProjectFollower
+from inhabithon.teams import services as teams
 from inhabithon.votes.models import Ballot, Vote
 from inhabithon.votes.services import discard_vote
 from inhabithon.weekend import services as weekend
@@ -85,6 +86,7 @@ def export_user_data(user: User) -> dict[str, Any]:
         "project_follows": _follows(user),
         "notifications": notifications.export_for(user),
         "event_signups": weekend.export_signups(user),
+        "weekend_teams": teams.export_for(user),
         "jury": _jury(user),
         "audit_entries": _audit(user),
     }
@@ -396,6 +398,8 @@ def delete_account(user: User, password: str) -> None:
         )
     now = utcnow()
     _withdraw_open_votes(user, now)
+    # Board posts and join requests go; owned teams pass to another member or dissolve.
+    teams.forget_user(user)
     # Cancelled like any sign-up: a freed seat goes to the first on the waiting list.
     weekend.forget_user(user)
     uid = user.id

@@ -265,6 +265,11 @@ ROUTES = {
     "search.index": lambda w: [{}, {"q": "idea"}, {"q": "anonymous", "kind": "idea"}],
     "votes.integrity": _challenges,
     "votes.void": _challenges,
+    "teams.create": _challenges,
+    "teams.detail": lambda w: [{"team_id": 1}],  # the world has no team: answers 404
+    "teams.edit": lambda w: [{"team_id": 1}],
+    "teams.index": _challenges,
+    "teams.post": _challenges,
     "weekend.attend": lambda w: [{"slug": w.event_slug}],
     "weekend.attendees": lambda w: [{"slug": w.event_slug}],
     "weekend.attendees_csv_view": lambda w: [{"slug": w.event_slug}],

@@ -30,6 +30,7 @@ from inhabithon.challenges.models import Phase
 from inhabithon.db import utcnow
 from inhabithon.ideas.models import IdeaMember, MemberStatus
 from inhabithon.projects.models import ProjectTranslation
+from inhabithon.teams.models import JoinRequest, Team, TeamMember, TeamRole
 from inhabithon.weekend.models import ProgrammeItem, Signup, SignupStatus
 from tests.projects.helpers import project
 
@@ -152,6 +153,24 @@ TABLE: dict[tuple[str, str], str] = {
     ("events.new", "POST"): OFFICIALS,
     ("events.edit", "GET"): OFFICIALS,
     ("events.edit", "POST"): OFFICIALS,
+    # --- weekend teams: the resident owns the world's team, the member is in it ---------
+    ("teams.index", "GET"): PUBLIC,
+    ("teams.detail", "GET"): PUBLIC,
+    ("teams.post", "GET"): SIGNED_IN,
+    ("teams.post", "POST"): SIGNED_IN,  # the empty form is refused (400)
+    ("teams.withdraw_post", "POST"): "LCCCCCL",  # nobody has a post: nothing to withdraw
+    ("teams.create", "GET"): SIGNED_IN,
+    ("teams.create", "POST"): SIGNED_IN,  # the empty form is refused (400)
+    ("teams.edit", "GET"): OWNER,
+    ("teams.edit", "POST"): OWNER,
+    ("teams.join", "POST"): NOT_OWN,  # members cannot ask to join their own team
+    ("teams.cancel", "POST"): "LCCCCCL",  # no open request of theirs
+    ("teams.accept", "POST"): OWNER,
+    ("teams.decline", "POST"): OWNER,
+    ("teams.leave", "POST"): "LCDDDDL",  # the owner must hand over first
+    ("teams.remove", "POST"): OWNER,
+    ("teams.hand_over", "POST"): OWNER,
+    ("teams.set_admin", "POST"): OWNER,
     # --- the weekend: residents sign up; the event's officials (none named in the
     # world below, so only admins) see attendee data and run the event -------------
     ("weekend.programme", "GET"): PUBLIC,
@@ -309,6 +328,7 @@ def world(make, db):
         projects.add_link(None, p, "Evaluation", "https://example.org/eval")
     item_id = _programme_item(db, event)
     signup_id = _signup(db, event, member)
+    team_id, request_id = _team(db, challenge, users["resident"], member, make.user())
     db.add(ProjectTranslation(project_id=p.id, language="en", title="A project (en)"))
     db.commit()
     db.refresh(p)
@@ -329,6 +349,8 @@ def world(make, db):
         "link_id": p.links[0].id,
         "item_id": item_id,
         "signup_id": signup_id,
+        "team_id": team_id,
+        "request_id": request_id,
     }
     return users, values
 
@@ -349,6 +371,19 @@ def _signup(db: Any, event: Any, user: Any) -> int:
     return signup.id
 
 
+def _team(db: Any, challenge: Any, owner: Any, member: Any, asker: Any) -> tuple[int, int]:
+    """A weekend team owned by ``owner`` with ``member`` in it, and ``asker``'s open request."""
+    team = Team(challenge_id=challenge.id, name="Harbour", member_count=2, size_max=6)
+    db.add(team)
+    db.flush()
+    for user, role in ((owner, TeamRole.OWNER), (member, TeamRole.MEMBER)):
+        db.add(TeamMember(team_id=team.id, user_id=user.id, challenge_id=challenge.id, role=role))
+    request = JoinRequest(team_id=team.id, user_id=asker.id, challenge_id=challenge.id)
+    db.add(request)
+    db.commit()
+    return team.id, request.id
+
+
 def _arguments(rule: Rule, v: dict[str, Any]) -> dict[str, Any]:
     """Values for the rule's URL arguments, taken from the world."""
     blueprint = (rule.endpoint or "").split(".")[0]
@@ -362,7 +397,7 @@ def _arguments(rule: Rule, v: dict[str, Any]) -> dict[str, Any]:
         elif name == "idea_id" and blueprint == "jury":
             args[name] = v["assigned_idea_id"]
         elif name == "user_id":
-            args[name] = v["member_id"] if blueprint == "ideas" else v["target_id"]
+            args[name] = v["member_id"] if blueprint in ("ideas", "teams") else v["target_id"]
         elif name == "language":
             args[name] = "en"
         elif name == "token":
