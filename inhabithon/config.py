@@ -68,6 +68,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "MAIL_FROM": os.environ.get("MAIL_FROM", "inhabithon@example.org"),
         "MAIL_FROM_NAME": os.environ.get("MAIL_FROM_NAME", "Inhabithon"),
         "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT", "10")),
+        # Where the site lives, for links in mail sent outside a request (notifications).
+        "SITE_URL": os.environ.get("SITE_URL", "http://localhost:5000"),
         # "immediate": send right after the request commits; "queue": only by `flask mail send`.
         "MAIL_DELIVERY": os.environ.get("MAIL_DELIVERY", "immediate"),
         # Trust and safety.

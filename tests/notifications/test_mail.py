@@ -202,3 +202,15 @@ def test_unverified_and_deleted_accounts_get_no_mail(app, make, db, mailbox):
     run_send(app, db)
     assert mailbox.wait(1, timeout=0.3) == []
     assert [n.email_state for n in notifications_of(db, unverified)] == [EmailState.SKIPPED]
+
+
+def test_links_in_the_mail_point_to_the_configured_site(app, make, db, mailbox):
+    app.config["SITE_URL"] = "https://city.example.org"
+    owner = make.user()
+    idea = _followed_idea(make, owner)
+    _comment(make, idea)
+    run_send(app, db)
+    body = Mailbox.body(mailbox.wait(1)[0])
+    assert f"https://city.example.org/ideas/{idea.id}" in body
+    assert "https://city.example.org/notifications/unsubscribe/" in body
+    assert "localhost" not in body
