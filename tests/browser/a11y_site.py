@@ -39,6 +39,9 @@ class Site:
     project: Any | None
     users: dict[tuple[str, str], User] = field(default_factory=dict)  # (role, lang) -> user
     tracking_code: str = ""  # of an idea sent without an account, waiting for review
+    # lang -> a weekend team in the open challenge, owned by ("team_owner", lang),
+    # with an open join request
+    team_ids: dict[str, int] = field(default_factory=dict)
 
 
 def build_site(app: Flask, session: Session) -> Site:
@@ -92,6 +95,10 @@ def build_site(app: Flask, session: Session) -> Site:
     site.tracking_code = _outreach(open_challenge, site.users["guide", "sv"], make)
     _moderation(idea, winning, commenter, make)
     _weekend(event, [site.users["resident", lang] for lang in LANGUAGES], make)
+    for lang in LANGUAGES:
+        owner = make.user(name=f"Tove Teamägare {lang}", locale=lang)
+        site.users["team_owner", lang] = owner
+        site.team_ids[lang] = _teams(open_challenge, owner, f"Mötesplatsen {lang}", make)
     return site
 
 
@@ -137,6 +144,44 @@ def _weekend(event: Any, residents: list[User], make: Factory) -> None:
             )
         )
     make.session.commit()
+
+
+def _teams(challenge: Any, owner: User, name: str, make: Factory) -> int:
+    """A team with an owner, a member and a request to join; a post on the board."""
+    from inhabithon.teams.models import BoardPost, JoinRequest, Team, TeamMember, TeamRole
+
+    team = Team(
+        challenge_id=challenge.id,
+        name=name,
+        description="Vi bygger en bänk för alla åldrar.",
+        languages="svenska, arabiska",
+        member_count=2,
+        size_max=challenge.team_size_max,
+    )
+    make.session.add(team)
+    make.session.flush()
+    member, asker, poster = make.user(), make.user(name="Amal Ahmed"), make.user()
+    for user, role in ((owner, TeamRole.OWNER), (member, TeamRole.MEMBER)):
+        make.session.add(
+            TeamMember(team_id=team.id, user_id=user.id, challenge_id=challenge.id, role=role)
+        )
+    make.session.add(
+        JoinRequest(
+            team_id=team.id, user_id=asker.id, challenge_id=challenge.id, message="Jag kan snickra."
+        )
+    )
+    make.session.add(
+        BoardPost(
+            challenge_id=challenge.id,
+            user_id=poster.id,
+            nickname="Sam",
+            brings="Ritningar",
+            looks_for="Ett lag som bygger",
+            languages="svenska",
+        )
+    )
+    make.session.commit()
+    return team.id
 
 
 def _moderation(idea: Any, winning: Any, reporter: User, make: Factory) -> None:

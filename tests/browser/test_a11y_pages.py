@@ -252,3 +252,36 @@ def test_weekend_pages_have_no_axe_violations(browser, live_server, site, lang):
     finally:
         context.close()
     assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_team_pages_have_no_axe_violations(browser, live_server, site, lang):
+    """The teams and the looking-for-a-team board, a team page (a visitor's, a
+    resident's with the join form, the owner's with requests and members), the
+    board and team forms (also with errors)."""
+    slug = site.open_challenge.slug
+    team = f"/teams/{site.team_ids[lang]}"
+    failures: list[str] = []
+    context = axe_context(browser, live_server, lang)
+    page = context.new_page()
+    try:
+        for url in (f"/challenges/{slug}/teams", team):
+            check(page, url, lang, failures)
+        log_in(page, site.users["resident", lang])
+        for url in (team, f"/challenges/{slug}/teams/new", f"/challenges/{slug}/teams/board"):
+            check(page, url, lang, failures)
+        page.locator("main form[novalidate] button[type=submit]").click()
+        page.locator(".error-summary").wait_for()
+        assert page.locator("textarea[name=brings][aria-invalid=true]").count() == 1
+        check(page, None, lang, failures)
+    finally:
+        context.close()
+    context = axe_context(browser, live_server, lang)
+    page = context.new_page()
+    try:
+        log_in(page, site.users["team_owner", lang])
+        for url in (team, f"{team}/edit"):
+            check(page, url, lang, failures)
+    finally:
+        context.close()
+    assert not failures, "\n\n".join(failures)
