@@ -326,3 +326,38 @@ def test_an_anonymous_idea_cannot_be_linked_and_the_team_page_never_names_its_au
         assert "Bench fan" in page or path.endswith("/teams")
         assert "Hidden Author" not in page
         assert "hidden@example.org" not in page
+
+
+def test_the_team_page_and_the_board_take_a_fixed_number_of_queries(
+    client, make, db, count_queries
+):
+    challenge = make.challenge()
+    owner = make.user()
+    team = start_team(client, db, owner, challenge)
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            person = make.user()
+            req = ask_to_join(client, db, person, team)
+            client.login(owner)
+            client.post(f"/teams/{team.id}/requests/{req.id}/accept")
+            client.login(make.user())
+            client.post(
+                f"/challenges/{challenge.slug}/teams/board",
+                data={"brings": "b", "looks_for": "l"},
+            )
+            ask_to_join(client, db, make.user(), team)  # stays open
+
+    def queries() -> tuple[int, int]:
+        client.login(owner)
+        counts = []
+        for path in (f"/teams/{team.id}", f"/challenges/{challenge.slug}/teams"):
+            count_queries.statements.clear()
+            assert client.get(path).status_code == 200
+            counts.append(count_queries.count)
+        return counts[0], counts[1]
+
+    grow(1)
+    few = queries()
+    grow(3)
+    assert queries() == few
