@@ -361,3 +361,16 @@ def test_the_team_page_and_the_board_take_a_fixed_number_of_queries(
     few = queries()
     grow(3)
     assert queries() == few
+
+
+def test_handing_over_unlinks_an_idea_the_new_owner_did_not_write(client, make, db):
+    challenge = make.challenge()
+    owner = make.user()
+    idea = make.idea(challenge, owner)
+    team = start_team(client, db, owner, challenge, idea_id=str(idea.id))
+    heir = make.user()
+    req = ask_to_join(client, db, heir, team)
+    client.login(owner)
+    client.post(f"/teams/{team.id}/requests/{req.id}/accept")
+    assert client.post(f"/teams/{team.id}/members/{heir.id}/owner").status_code == 303
+    assert db.get(Team, team.id).idea_id is None
