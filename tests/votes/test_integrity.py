@@ -96,7 +96,8 @@ def test_the_page_answers_in_a_fixed_number_of_queries(client, make, db, world, 
         )
     before = count_queries.count
     assert client.get(url).status_code == 200
-    assert count_queries.count - before == first <= 6
+    # The same count with more votes; three of them are the report's aggregate queries.
+    assert count_queries.count - before == first <= 12
 
 
 @pytest.mark.parametrize(
