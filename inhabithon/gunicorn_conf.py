@@ -6,9 +6,11 @@ so any number of them can run behind a load balancer that checks ``/healthz``.
 Settings come from the environment so one checked-in file serves every host:
 
 - ``BIND`` (default ``127.0.0.1:8000``): where to listen; the balancer talks to it.
-- ``WEB_CONCURRENCY`` (default: the number of CPU cores): worker processes.
-- ``GUNICORN_THREADS`` (default 4): threads per worker (the gthread worker), so
-  a worker waiting on the database still serves other requests.
+- ``WEB_CONCURRENCY`` (default: twice the number of CPU cores): worker processes,
+  so that one waiting on the database leaves the cores to the others.
+- ``GUNICORN_THREADS`` (default 1): threads per worker (the gthread worker). Keep
+  it at 1: with 4 threads, workers died with SIGSEGV under the benchmark's load
+  (bench/RESULTS.md; a C extension's thread safety, not yet pinned down).
 - ``GUNICORN_TIMEOUT`` (default 30 s): a worker stuck longer is restarted.
 - ``FORWARDED_ALLOW_IPS`` (default ``127.0.0.1``): the balancer's addresses,
   whose X-Forwarded-* headers are trusted.
@@ -19,9 +21,9 @@ from __future__ import annotations
 import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", str(os.cpu_count() or 2)))
-worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1))))
+worker_class = "gthread"  # keep-alive connections are served by the worker's poller
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5  # seconds; the balancer reuses connections

@@ -48,8 +48,8 @@ class Server:
 
     database_url: str
     env: dict[str, str] = field(default_factory=dict)
-    workers: int = 1  # one process per instance keeps start-up short; threads serve
-    threads: int = 8
+    workers: int = 2
+    threads: int = 1  # as in production (inhabithon/gunicorn_conf.py)
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
