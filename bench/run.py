@@ -13,8 +13,7 @@
 4. Prints the figures against the goals of issue 7 (markdown, for
    bench/RESULTS.md).
 
-To benchmark a new page, add one line to ``pages()`` (search and the API
-list go there once they exist).
+To benchmark a new page, add one line to ``pages()``.
 """
 
 from __future__ import annotations
@@ -189,8 +188,8 @@ def pages(world: World, signer: Signer) -> dict[str, RequestFactory]:
         ),
         "idea, 100 comments": lambda n: Request("GET", f"/ideas/{world.idea_id}"),
         "project": lambda n: Request("GET", f"/projects/{world.project_slug}"),
-        # "search": lambda n: Request("GET", "/search?q=b%C3%A4nkar"),  # issue 8
-        # "API idea list": lambda n: Request("GET", f"/api/v1/challenges/{world.slug}/ideas"),
+        "search": lambda n: Request("GET", "/search?q=b%C3%A4nkar"),
+        "API idea list": lambda n: Request("GET", f"/api/v1/ideas?challenge={world.slug}"),
         "vote POST": vote,
     }
 
