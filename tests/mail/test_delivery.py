@@ -25,7 +25,8 @@ def test_queued_mail_is_rendered_in_the_recipients_language_and_sent(
     assert message["Subject"] == "Hej"
     assert "Alva" in Mailbox.body(message)
     row = db.scalars(select(OutgoingMail)).one()
-    assert row.sent_at is not None and row.attempts == 1
+    assert row.sent_at is not None
+    assert row.attempts == 1
 
 
 def test_unreachable_server_leaves_mail_queued_with_the_error(
@@ -37,4 +38,6 @@ def test_unreachable_server_leaves_mail_queued_with_the_error(
         assert send_pending() == 0
         database.session.flush()
     row = db.scalars(select(OutgoingMail)).one()
-    assert row.sent_at is None and row.attempts == 1 and row.last_error
+    assert row.sent_at is None
+    assert row.attempts == 1
+    assert row.last_error
