@@ -15,6 +15,7 @@ from inhabithon.events import services
 from inhabithon.events.forms import EventForm
 from inhabithon.events.models import Event
 from inhabithon.permissions import can_manage_events, is_official, require
+from inhabithon.weekend import services as weekend_services
 
 bp = Blueprint("events", __name__)
 
@@ -39,7 +40,13 @@ def detail(slug: str):  # noqa: ANN201
     challenges = db.session.scalars(
         query.order_by(Challenge.submissions_open_at, Challenge.id)
     ).all()
-    return render_template("events/detail.html", event=event, challenges=challenges)
+    attendance = weekend_services.settings_for(event)
+    return render_template(
+        "events/detail.html",
+        event=event,
+        challenges=challenges,
+        signup_open=attendance is not None and attendance.signup_open,
+    )
 
 
 @bp.get("/manage/events")

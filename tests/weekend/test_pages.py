@@ -59,3 +59,13 @@ def test_a_queued_confirmation_keeps_its_calendar_file_for_the_sender(
     assert part.get_content_type() == "text/calendar"
     (vevent,) = icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT")
     assert str(vevent["SUMMARY"]) == event.name
+
+
+def test_the_event_page_offers_sign_up_only_while_it_is_open(client, make, db):
+    from inhabithon.weekend.models import AttendanceSettings
+
+    event = make.event()
+    assert "Sign up to attend" not in client.get(f"/events/{event.slug}").get_data(as_text=True)
+    db.add(AttendanceSettings(event_id=event.id, capacity=10, signup_open=True))
+    db.commit()
+    assert "Sign up to attend" in client.get(f"/events/{event.slug}").get_data(as_text=True)
