@@ -6,39 +6,22 @@ test client per request (like tests/votes/test_concurrency.py).
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
-from inhabithon import create_app
-from inhabithon.migrate import upgrade
 from inhabithon.teams.models import JoinRequest, RequestStatus, Team, TeamMember, TeamRole
-from tests.conftest import Client, app_config, fresh_database_url
-from tests.factories import Factory
-
-ALLOWED_FAILURES = {409, 503}  # refused by a rule, or "try again": never a 500
+from tests.concurrency import ALLOWED_FAILURES, committed_app, committed_world, race
 
 
 @pytest.fixture(scope="module")
 def live_app():
-    url = fresh_database_url("teams_concurrency")
-    upgrade(url)
-    app = create_app(app_config(url))
-    app.test_client_class = Client
-    yield app
-    app.extensions["inhabithon_db"].engine.dispose()
+    yield from committed_app("teams_concurrency")
 
 
 @pytest.fixture
 def world(live_app):
-    session = live_app.extensions["inhabithon_db"].factory()
-    try:
-        yield Factory(live_app, session), session
-    finally:
-        session.close()
+    yield from committed_world(live_app)
 
 
 def _team(session, challenge, owner, name: str) -> Team:
@@ -67,20 +50,7 @@ def _request(session, team, user) -> int:
 
 def _race(app, posts):
     """POST each (user, url) at once, one client per request."""
-    clients = []
-    for user, _url in posts:
-        client = app.test_client()
-        client.login(user)
-        client.csrf_token()
-        clients.append(client)
-    barrier = threading.Barrier(len(posts))
-
-    def one(i: int) -> int:
-        barrier.wait()
-        return clients[i].post(posts[i][1]).status_code
-
-    with ThreadPoolExecutor(max_workers=len(posts)) as pool:
-        return list(pool.map(one, range(len(posts))))
+    return race(app, [(user, url, None) for user, url in posts])
 
 
 def test_parallel_accepts_never_fill_a_team_over_its_limit(world, live_app):

@@ -6,60 +6,31 @@ rolled-back test transaction), with one thread and one test client per request.
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
-from inhabithon import create_app
 from inhabithon.challenges.models import Phase
 from inhabithon.ideas.models import Idea
-from inhabithon.migrate import upgrade
 from inhabithon.votes.models import Ballot, Vote
-from tests.conftest import Client, app_config, fresh_database_url
-from tests.factories import Factory
+from tests.concurrency import ALLOWED_FAILURES, committed_app, committed_world, race
 
 THREADS = 20
-ALLOWED_FAILURES = {409, 503}  # refused by a rule, or "try again": never a 500
 
 
 @pytest.fixture(scope="module")
 def live_app():
-    url = fresh_database_url("votes_concurrency")
-    upgrade(url)
-    app = create_app(app_config(url))
-    app.test_client_class = Client
-    yield app
-    app.extensions["inhabithon_db"].engine.dispose()
+    yield from committed_app("votes_concurrency")
 
 
 @pytest.fixture
 def world(live_app):
-    session = live_app.extensions["inhabithon_db"].factory()
-    try:
-        yield Factory(live_app, session), session
-    finally:
-        session.close()
+    yield from committed_world(live_app)
 
 
 def _fire(app, user, ideas):
     """POST a vote for ``ideas[i % len(ideas)]`` from THREADS clients at once."""
-    clients = []
-    for _ in range(THREADS):
-        client = app.test_client()
-        client.login(user)
-        client.csrf_token()  # put the token in the session before the race
-        clients.append(client)
-    barrier = threading.Barrier(THREADS)
-
-    def one(i: int) -> int:
-        barrier.wait()
-        return clients[i].post(f"/ideas/{ideas[i % len(ideas)]}/vote").status_code
-
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        return list(pool.map(one, range(THREADS)))
+    return race(app, [(user, f"/ideas/{ideas[i % len(ideas)]}/vote", None) for i in range(THREADS)])
 
 
 def _check_counters(session, challenge_id):
@@ -108,21 +79,8 @@ def test_parallel_voters_on_one_idea_are_all_counted(world, live_app):
     challenge = make.challenge(phase=Phase.VOTING)
     idea = make.idea(challenge).id
     voters = [make.user() for _ in range(12)]
-    clients = []
-    for voter in voters:
-        client = live_app.test_client()
-        client.login(voter)
-        client.csrf_token()
-        clients.append(client)
-    barrier = threading.Barrier(len(clients))
-
-    def one(client: Client) -> int:
-        barrier.wait()
-        return client.post(f"/ideas/{idea}/vote").status_code
-
-    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
-        statuses = list(pool.map(one, clients))
-    assert statuses == [303] * len(clients)
+    statuses = race(live_app, [(voter, f"/ideas/{idea}/vote", None) for voter in voters])
+    assert statuses == [303] * len(voters)
     session.expire_all()
     assert session.get(Idea, idea).vote_count == len(voters)
     _check_counters(session, challenge.id)

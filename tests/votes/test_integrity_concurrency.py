@@ -4,20 +4,15 @@ exact. Real, committed transactions on a fresh database, one thread per request.
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from sqlalchemy import func, select
 
-from inhabithon import create_app
 from inhabithon.accounts.models import Role
 from inhabithon.audit.models import AuditEntry
 from inhabithon.challenges.models import Phase
 from inhabithon.ideas.models import Idea
-from inhabithon.migrate import upgrade
 from inhabithon.votes.models import Ballot, Vote
-from tests.conftest import Client, app_config, fresh_database_url
+from tests.concurrency import committed_app, race
 from tests.factories import Factory
 
 VOTERS = 8
@@ -26,12 +21,7 @@ OFFICIALS = 4
 
 @pytest.fixture(scope="module")
 def live_app():
-    url = fresh_database_url("void_concurrency")
-    upgrade(url)
-    app = create_app(app_config(url))
-    app.test_client_class = Client
-    yield app
-    app.extensions["inhabithon_db"].engine.dispose()
+    yield from committed_app("void_concurrency")
 
 
 def test_voids_and_withdrawals_at_once_remove_each_vote_once(live_app):
@@ -44,26 +34,14 @@ def test_voids_and_withdrawals_at_once_remove_each_vote_once(live_app):
         vote_ids = [make.vote(v, idea).id for v in voters]
         url = f"/challenges/{challenge.slug}/vote-integrity/void?by=idea&key={idea.id}"
 
-        requests = []
-        for voter in voters:
-            client = live_app.test_client()
-            client.login(voter)
-            client.csrf_token()
-            requests.append((client, f"/ideas/{idea.id}/vote/withdraw", {}))
-        for _ in range(OFFICIALS):
-            client = live_app.test_client()
-            client.login(make.user(Role.OFFICIAL))
-            client.csrf_token()
-            requests.append((client, url, {"votes": vote_ids, "reason": "Bought votes"}))
-        barrier = threading.Barrier(len(requests))
-
-        def send(i: int) -> int:
-            client, target, data = requests[i]
-            barrier.wait()
-            return client.post(target, data=data).status_code
-
-        with ThreadPoolExecutor(max_workers=len(requests)) as pool:
-            statuses = list(pool.map(send, range(len(requests))))
+        withdraw = f"/ideas/{idea.id}/vote/withdraw"
+        void = {"votes": vote_ids, "reason": "Bought votes"}
+        officials = [make.user(Role.OFFICIAL) for _ in range(OFFICIALS)]
+        statuses = race(
+            live_app,
+            [(voter, withdraw, None) for voter in voters]
+            + [(official, url, void) for official in officials],
+        )
 
         assert set(statuses[:VOTERS]) <= {303, 409, 503}
         assert set(statuses[VOTERS:]) <= {303, 400, 409, 503}

@@ -6,58 +6,30 @@ when TEST_DATABASE_URL names one), one thread and one test client per request.
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
-from inhabithon import create_app
-from inhabithon.migrate import upgrade
 from inhabithon.weekend.models import AttendanceSettings, Signup, SignupStatus
-from tests.conftest import Client, app_config, fresh_database_url
-from tests.factories import Factory
+from tests.concurrency import ALLOWED_FAILURES, committed_app, committed_world, race
 from tests.weekend.helpers import open_event
 
 THREADS = 16
-ALLOWED_FAILURES = {409, 503}  # refused by a rule, or "try again": never a 500
 
 
 @pytest.fixture(scope="module")
 def live_app():
-    url = fresh_database_url("weekend_concurrency")
-    upgrade(url)
-    app = create_app(app_config(url))
-    app.test_client_class = Client
-    yield app
-    app.extensions["inhabithon_db"].engine.dispose()
+    yield from committed_app("weekend_concurrency")
 
 
 @pytest.fixture
 def world(live_app):
-    session = live_app.extensions["inhabithon_db"].factory()
-    try:
-        yield Factory(live_app, session), session
-    finally:
-        session.close()
+    yield from committed_world(live_app)
 
 
 def _race(app, users, path_for):
-    clients = []
-    for user in users:
-        client = app.test_client()
-        client.login(user)
-        client.csrf_token()  # the token is in the session before the race
-        clients.append(client)
-    barrier = threading.Barrier(len(clients))
-
-    def one(i: int) -> int:
-        barrier.wait()
-        return clients[i].post(path_for(i), data={"diet": "none", "children": "0"}).status_code
-
-    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
-        return list(pool.map(one, range(len(clients))))
+    form = {"diet": "none", "children": "0"}
+    return race(app, [(user, path_for(i), form) for i, user in enumerate(users)])
 
 
 def _counts(session, event_id):
