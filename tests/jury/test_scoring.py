@@ -120,7 +120,13 @@ def test_a_sheet_is_saved_changed_and_audited_with_before_and_after(client, db, 
     assert client.post(score_url(world, world["ideas"][0]), data=data).status_code == 303
     sheet = sheet_of(db, assignment)
     assert sorted(s.value for s in sheet.scores) == [0, 4]
-    entries = list(db.scalars(select(AuditEntry).where(AuditEntry.action == "jury.score_changed")))
+    entries = list(
+        db.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.action == "jury.score_changed")
+            .order_by(AuditEntry.id)
+        )
+    )
     assert len(entries) == 2
     assert entries[0].before is None
     assert entries[1].before["comment"] == "Solid"

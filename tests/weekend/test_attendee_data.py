@@ -124,7 +124,9 @@ def test_check_in_finds_names_whatever_the_case_including_swedish_letters(
     db.expire_all()
     assert db.get(Signup, asa.id).checked_in_at is None
     actions = db.scalars(
-        select(AuditEntry.action).where(AuditEntry.action.like("weekend.checked_%"))
+        select(AuditEntry.action)
+        .where(AuditEntry.action.like("weekend.checked_%"))
+        .order_by(AuditEntry.id)
     ).all()
     assert actions == ["weekend.checked_in", "weekend.checked_out"]
 
