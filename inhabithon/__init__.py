@@ -11,11 +11,17 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from inhabithon import errors, security
+from inhabithon import errors, pagecache, security
 from inhabithon.config import ROOT, load_config
 from inhabithon.db import db as database
 from inhabithon.extensions import babel, csrf, limiter, login_manager
-from inhabithon.i18n import CONTENT_LANGUAGES, LANGUAGE_NAMES, select_locale, text_direction
+from inhabithon.i18n import (
+    CONTENT_LANGUAGES,
+    LANGUAGE_NAMES,
+    install_template_gettext,
+    select_locale,
+    text_direction,
+)
 from inhabithon.markdown import safe_html
 
 log = logging.getLogger(__name__)
@@ -37,6 +43,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _init_login(app)
     errors.init_app(app)
     security.init_app(app)
+    pagecache.init_app(app)
     _init_transactions(app)
     _init_templates(app)
     _register_blueprints(app)
@@ -83,6 +90,7 @@ def _init_transactions(app: Flask) -> None:
 def _init_templates(app: Flask) -> None:
     from inhabithon import permissions
 
+    install_template_gettext(app)
     app.jinja_env.filters["html"] = safe_html
     app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(v, fmt) if v else ""
     app.jinja_env.filters["date"] = lambda v, fmt="long": format_date(v, fmt) if v else ""

@@ -88,6 +88,12 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Where residents send questions and requests about their personal data
         # (the privacy statement); CONTACT_EMAIL when unset.
         "PRIVACY_EMAIL": os.environ.get("PRIVACY_EMAIL"),
+        # Public pages as visitors who are not logged in see them are kept this many
+        # seconds per app server (inhabithon/pagecache.py); 0 turns the cache off.
+        "PAGE_CACHE_SECONDS": float(
+            os.environ.get("PAGE_CACHE_SECONDS", "5" if env == "production" else "0")
+        ),
+        "PAGE_CACHE_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "500")),
     }
     if overrides:
         config.update(overrides)

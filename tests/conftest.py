@@ -135,12 +135,24 @@ class Client(FlaskClient):
             sess.pop("_user_id", None)
 
 
-@pytest.fixture
-def app(database_url: str, connection: sa.Connection) -> Flask:
-    application = create_app(app_config(database_url))
+def bound_app(database_url: str, connection: sa.Connection, **extra: Any) -> Flask:
+    """An app whose requests run in the test's transaction; ``extra`` overrides settings."""
+    application = create_app(app_config(database_url, **extra))
     application.test_client_class = Client
     application.extensions["inhabithon_db"].bind_to(connection)
     return application
+
+
+def client_for(app: Flask, db: Session) -> Client:
+    c = app.test_client()
+    assert isinstance(c, Client)
+    c.test_session = db
+    return c
+
+
+@pytest.fixture
+def app(database_url: str, connection: sa.Connection) -> Flask:
+    return bound_app(database_url, connection)
 
 
 @pytest.fixture
@@ -155,10 +167,7 @@ def db(connection: sa.Connection) -> Iterator[Session]:
 
 @pytest.fixture
 def client(app: Flask, db: Session) -> Client:
-    c = app.test_client()
-    assert isinstance(c, Client)
-    c.test_session = db
-    return c
+    return client_for(app, db)
 
 
 @pytest.fixture

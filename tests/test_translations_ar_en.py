@@ -376,3 +376,24 @@ def test_arabic_plural_forms_at_runtime(app: Flask) -> None:
     with app.test_request_context(), force_locale("ar"):
         got = {n: str(ngettext("%(num)d vote", "%(num)d votes", n)) for n in expected}
     assert got == expected
+
+
+def test_templates_follow_a_forced_locale_inside_a_request(app: Flask) -> None:
+    """Templates look the catalogue up once per request and locale
+    (inhabithon.i18n.current_translations); mail rendered in the recipient's
+    language inside someone else's request must still get the recipient's."""
+    from flask import render_template_string
+
+    page = "{{ _('Home') }} {{ ngettext('%(num)d vote', '%(num)d votes', 2) }}"
+    with app.test_request_context("/", headers={"Accept-Language": "sv"}):
+        before = render_template_string(page)
+        with force_locale("ar"):
+            arabic = render_template_string(page)
+        with force_locale("en"):
+            english = render_template_string(page)
+        after = render_template_string(page)
+
+    assert before == after
+    assert before.startswith("Startsida")
+    assert arabic.startswith("الصفحة الرئيسية")
+    assert english == "Home 2 votes"

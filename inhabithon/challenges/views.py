@@ -25,6 +25,7 @@ from inhabithon.errors import DomainError, InvalidInput
 from inhabithon.events.models import Event
 from inhabithon.i18n import LANGUAGE_NAMES
 from inhabithon.ideas.models import Idea, IdeaStatus
+from inhabithon.pagecache import for_visitors
 from inhabithon.permissions import can_manage_events, can_view_challenge, require
 from inhabithon.results.services import award_kinds_by_idea
 
@@ -144,6 +145,7 @@ def load_challenge(slug: str) -> Challenge:
 
 
 @bp.get("/challenges/<slug>")
+@for_visitors
 def detail(slug: str):  # noqa: ANN201
     challenge = load_challenge(slug)
     sort = request.args.get("sort", "votes")

@@ -19,6 +19,7 @@ from inhabithon.ideas import services
 from inhabithon.ideas.forms import IdeaForm, InviteForm
 from inhabithon.ideas.models import Idea, MemberStatus
 from inhabithon.ideas.page import load_idea_for_page, render_idea_page
+from inhabithon.pagecache import for_visitors
 
 bp = Blueprint("ideas", __name__)
 
@@ -70,6 +71,7 @@ def new(slug: str):  # noqa: ANN201
 
 
 @bp.get("/ideas/<int:idea_id>")
+@for_visitors
 def detail(idea_id: int):  # noqa: ANN201
     return render_idea_page(load_idea_for_page(idea_id))
 

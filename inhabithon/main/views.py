@@ -16,12 +16,14 @@ from inhabithon.db import db, utcnow
 from inhabithon.events.models import Event
 from inhabithon.i18n import LANGUAGE_COOKIE
 from inhabithon.ideas.models import Idea, IdeaStatus
+from inhabithon.pagecache import for_visitors
 from inhabithon.security import safe_next
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
+@for_visitors
 def home():  # noqa: ANN201
     now = utcnow()
     events = db.session.scalars(

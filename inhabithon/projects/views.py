@@ -30,6 +30,7 @@ from inhabithon.db import db
 from inhabithon.errors import DomainError
 from inhabithon.i18n import LANGUAGE_NAMES
 from inhabithon.ideas.models import Idea
+from inhabithon.pagecache import for_visitors
 from inhabithon.projects import feeds, services
 from inhabithon.projects.forms import (
     ContactForm,
@@ -81,6 +82,7 @@ def _login_back(slug: str) -> ResponseReturnValue:
 
 
 @bp.get("/projects")
+@for_visitors
 def index():  # noqa: ANN201
     listing = project_list(
         request.args.get("status", ""),
@@ -93,6 +95,7 @@ def index():  # noqa: ANN201
 
 
 @bp.get("/projects/<slug>")
+@for_visitors
 def detail(slug: str):  # noqa: ANN201
     project = load_project(
         slug,

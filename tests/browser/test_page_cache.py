@@ -1,0 +1,86 @@
+"""Cached pages in a real browser: two visitors get the same challenge page from
+the page cache, each with a language switcher that works for them, and a
+resident who logs in sees the live page at once."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, expect
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+from inhabithon import create_app
+from inhabithon.challenges.models import Challenge, Phase
+from inhabithon.migrate import upgrade
+from tests.browser.conftest import TIMEOUT_MS
+from tests.conftest import app_config, fresh_database_url
+from tests.factories import PASSWORD, Factory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def cached_server() -> Iterator[tuple[Flask, str]]:
+    """A live server with the page cache on, as in production (but a minute long)."""
+    url = fresh_database_url("browser_cache")
+    upgrade(url)
+    app = create_app(app_config(url, PAGE_CACHE_SECONDS=60))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield app, f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        app.extensions["inhabithon_db"].engine.dispose()
+
+
+def test_visitors_share_a_cached_page_and_each_can_switch_language(
+    browser: Browser, cached_server: tuple[Flask, str]
+) -> None:
+    app, base_url = cached_server
+    with Session(bind=app.extensions["inhabithon_db"].engine, expire_on_commit=False) as session:
+        make = Factory(app, session)
+        challenge = make.challenge(Phase.SUBMISSIONS, title="Tryggare torg")
+        resident = make.user(name="Rut Resident")
+        slug = challenge.slug
+        contexts = [browser.new_context(base_url=base_url, locale="en-US") for _ in range(2)]
+        try:
+            answers = []
+            for context in contexts:
+                context.set_default_timeout(TIMEOUT_MS)
+                tab = context.new_page()
+                response = tab.goto(f"/challenges/{slug}")
+                assert response is not None
+                answers.append(response.headers.get("x-page-cache"))
+                expect(tab.get_by_role("heading", level=1)).to_have_text("Tryggare torg")
+            assert answers == ["miss", "hit"]
+
+            # The second visitor's page came from the cache: its form still works.
+            second = contexts[1].pages[0]
+            second.get_by_role("button", name="Svenska").click()
+            expect(second.locator("html")).to_have_attribute("lang", "sv")
+            expect(second.get_by_role("heading", level=1)).to_have_text("Tryggare torg")
+
+            # The title changes; a visitor may see the old page for PAGE_CACHE_SECONDS,
+            # a resident who logs in sees the new one at once.
+            session.get(Challenge, challenge.id).title = "Tryggare torg och gator"  # type: ignore[union-attr]
+            session.commit()
+            first = contexts[0].pages[0]
+            first.reload()
+            expect(first.get_by_role("heading", level=1)).to_have_text("Tryggare torg")
+            first.goto(f"/login?next=/challenges/{slug}")
+            first.get_by_label("E-mail address").fill(resident.email)
+            first.get_by_label("Password").fill(PASSWORD)
+            first.get_by_role("button", name="Log in").click()
+            first.wait_for_url(f"**/challenges/{slug}")
+            expect(first.get_by_role("heading", level=1)).to_have_text("Tryggare torg och gator")
+        finally:
+            for context in contexts:
+                context.close()
