@@ -46,5 +46,5 @@ class CommentForm(FlaskForm):
     )
 
 
-def reply_prefix(comment_id: int) -> str:
+def reply_prefix(comment_id: int | str) -> str:
     return f"reply-{comment_id}"
