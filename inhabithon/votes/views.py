@@ -30,13 +30,15 @@ log = logging.getLogger(__name__)
 
 def _act(idea_id: int, action: Callable[[object, Idea], object], done: str):  # noqa: ANN202
     try:
-        idea = load_idea_for_page(idea_id)
+        # Just the idea and its challenge: the whole page is loaded only to show a refusal.
+        idea = perm.load_idea(idea_id)
         if not perm.is_signed_in(current_user):
             return login_first(idea, "vote")
         try:
             action(current_user, idea)
         except DomainError as exc:
-            return render_idea_page(idea, vote_error=str(exc.message), status=exc.status)
+            page = load_idea_for_page(idea_id)
+            return render_idea_page(page, vote_error=str(exc.message), status=exc.status)
     except OperationalError:
         # The database was too busy (a lock wait ran out, or PostgreSQL broke a
         # deadlock): nothing was saved, and trying again will work.
