@@ -8,8 +8,9 @@ applies the filters, and returns one page of results grouped by kind with
 the count of each kind. Highlighting is done here in Python for both
 databases: the text is escaped first, then matches are wrapped in ``<mark>``.
 
-A page costs a fixed number of queries: one for the counts, one for the
-page of hits, and at most four to load what the hits show.
+A page costs a fixed number of queries: one for the hits and the counts of
+each kind (a second for the counts when one kind is paged through), and at
+most four to load what the hits show.
 """
 
 from __future__ import annotations
@@ -177,17 +178,19 @@ def _visible(parsed: ParsedQuery, filters: Filters) -> sa.Subquery:
     if filters.status is not None:
         project_ok.append(proj.status_id == filters.status.id)
 
-    return (
-        select(best.c.kind, best.c.ref_id, best.c.language, best.c.relevance)
-        .select_from(best)
-        .outerjoin(ch, sa.and_(best.c.kind == Kind.CHALLENGE.value, ch.id == best.c.ref_id))
-        .outerjoin(idea, sa.and_(best.c.kind == Kind.IDEA.value, idea.id == best.c.ref_id))
-        .outerjoin(ich, ich.id == idea.challenge_id)
-        .outerjoin(proj, sa.and_(best.c.kind == Kind.PROJECT.value, proj.id == best.c.ref_id))
-        .where(best.c.dup == 1)
-        .where(sa.or_(sa.and_(*challenge_ok), sa.and_(*idea_ok), sa.and_(*project_ok)))
-        .subquery("visible")
+    # One plain join per kind, so the planner can hash-join each (an OR over outer
+    # joins made it loop over the challenges for every match: 200 ms for 20,000 ideas).
+    columns = (best.c.kind, best.c.ref_id, best.c.language, best.c.relevance)
+    first = best.c.dup == 1
+    challenges = select(*columns).join(ch, ch.id == best.c.ref_id).where(first, *challenge_ok)
+    ideas = (
+        select(*columns)
+        .join(idea, idea.id == best.c.ref_id)
+        .join(ich, ich.id == idea.challenge_id)
+        .where(first, *idea_ok)
     )
+    projects = select(*columns).join(proj, proj.id == best.c.ref_id).where(first, *project_ok)
+    return sa.union_all(challenges, ideas, projects).subquery("visible")
 
 
 def search(
@@ -206,20 +209,28 @@ def search(
     if parsed.is_empty or not filters.kinds():
         return results
     v = _visible(parsed, filters)
-    results.counts = {
-        Kind(kind): count
-        for kind, count in db.session.execute(select(v.c.kind, func.count()).group_by(v.c.kind))
-    }
     order = (v.c.relevance.desc(), v.c.ref_id.desc())
     if filters.kind is None:
+        # The first few of each kind and each kind's count in one pass over the matches.
         numbered = select(
-            v, func.row_number().over(partition_by=v.c.kind, order_by=order).label("rn")
+            v,
+            func.row_number().over(partition_by=v.c.kind, order_by=order).label("rn"),
+            func.count().over(partition_by=v.c.kind).label("total"),
         ).subquery("numbered")
         page = select(
-            numbered.c.kind, numbered.c.ref_id, numbered.c.language, numbered.c.relevance
+            numbered.c.kind,
+            numbered.c.ref_id,
+            numbered.c.language,
+            numbered.c.relevance,
+            numbered.c.total,
         ).where(numbered.c.rn <= per_kind)
         rows = list(db.session.execute(page.order_by(numbered.c.kind, numbered.c.rn)))
+        results.counts = {Kind(row.kind): int(row.total) for row in rows}
     else:
+        results.counts = {
+            Kind(kind): count
+            for kind, count in db.session.execute(select(v.c.kind, func.count()).group_by(v.c.kind))
+        }
         page = select(v).where(v.c.kind == filters.kind.value)
         cursor = decode_cursor(after)
         if cursor is not None:
