@@ -9,8 +9,10 @@ Settings come from the environment so one checked-in file serves every host:
 - ``WEB_CONCURRENCY`` (default: twice the number of CPU cores): worker processes,
   so that one waiting on the database leaves the cores to the others.
 - ``GUNICORN_THREADS`` (default 1): threads per worker (the gthread worker). Keep
-  it at 1: with 4 threads, workers died with SIGSEGV under the benchmark's load
-  (bench/RESULTS.md; a C extension's thread safety, not yet pinned down).
+  it at 1: with 4 threads, about one server start in ten loses a worker to SIGSEGV
+  under load, on PostgreSQL and on SQLite alike (bench/RESULTS.md, "The threaded
+  workers' crash": a corrupted allocator free list; neither psycopg's nor
+  SQLAlchemy's nor markupsafe's nor wrapt's compiled code alone is the cause).
 - ``GUNICORN_TIMEOUT`` (default 30 s): a worker stuck longer is restarted.
 - ``FORWARDED_ALLOW_IPS`` (default ``127.0.0.1``): the balancer's addresses,
   whose X-Forwarded-* headers are trusted.
@@ -28,7 +30,9 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5  # seconds; the balancer reuses connections
 # Workers are recycled now and then, with jitter so they never restart together.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+# Not too often: a worker serving cached pages answers 500 requests a second, and a
+# restart costs it a second of CPU and its page cache.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
 max_requests_jitter = max_requests // 10
 # Each worker builds its own app (and its own database pool) after the fork:
 # connections are never shared between processes.
