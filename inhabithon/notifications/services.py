@@ -109,33 +109,24 @@ class Following:
     projects: list[Project]
 
 
+def _followed(user: User, model: Any, follower: Any, key: Any) -> list[Any]:
+    """The ``model`` rows ``user`` follows through ``follower``, latest follow first."""
+    return list(
+        db.session.scalars(
+            select(model)
+            .join(follower, key == model.id)
+            .where(follower.user_id == user.id)
+            .order_by(follower.created_at.desc())
+        )
+    )
+
+
 def following_of(user: User) -> Following:
     """What ``user`` follows, for the settings page (three queries)."""
     return Following(
-        challenges=list(
-            db.session.scalars(
-                select(Challenge)
-                .join(ChallengeFollower, ChallengeFollower.challenge_id == Challenge.id)
-                .where(ChallengeFollower.user_id == user.id)
-                .order_by(ChallengeFollower.created_at.desc())
-            )
-        ),
-        ideas=list(
-            db.session.scalars(
-                select(Idea)
-                .join(IdeaFollower, IdeaFollower.idea_id == Idea.id)
-                .where(IdeaFollower.user_id == user.id)
-                .order_by(IdeaFollower.created_at.desc())
-            )
-        ),
-        projects=list(
-            db.session.scalars(
-                select(Project)
-                .join(ProjectFollower, ProjectFollower.project_id == Project.id)
-                .where(ProjectFollower.user_id == user.id)
-                .order_by(ProjectFollower.created_at.desc())
-            )
-        ),
+        challenges=_followed(user, Challenge, ChallengeFollower, ChallengeFollower.challenge_id),
+        ideas=_followed(user, Idea, IdeaFollower, IdeaFollower.idea_id),
+        projects=_followed(user, Project, ProjectFollower, ProjectFollower.project_id),
     )
 
 
