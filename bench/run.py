@@ -108,6 +108,7 @@ class World:
     vote_ideas: list[int]
     fresh_voters: list[int]
     deep_cursor: str
+    reader: int  # a resident who reads the pages logged in (and never votes in the run)
 
 
 def read_world(engine: sa.Engine) -> World:
@@ -154,8 +155,9 @@ def read_world(engine: sa.Engine) -> World:
         idea_id=int(hot),
         project_slug=str(project_slug),
         vote_ideas=list(vote_ideas),
-        fresh_voters=list(fresh),
+        fresh_voters=list(fresh[:-1]),
         deep_cursor=f"{deep.vote_count}.{deep.id}",
+        reader=int(fresh[-1]),
     )
 
 
@@ -170,9 +172,17 @@ class Signer:
         return str(self.serializer.dumps(data))
 
 
-def pages(world: World, signer: Signer) -> dict[str, RequestFactory]:
-    """Every measured request, by name. One line per page."""
+def pages(world: World, signer: Signer, signed_in: bool = False) -> dict[str, RequestFactory]:
+    """Every measured request, by name. One line per page.
+
+    Read pages are asked for as a visitor who is not logged in (who may be served
+    from the page cache, inhabithon/pagecache.py), or with ``signed_in`` as a
+    logged-in resident (always a fresh render)."""
     voters = iter(world.fresh_voters)
+    reader = signer.cookie(world.reader) if signed_in else None
+
+    def get(path: str) -> Request:
+        return Request("GET", path, cookie=reader)
 
     def vote(n: int) -> Request:
         user = next(voters)  # each resident votes once: every POST is a real new vote
@@ -181,20 +191,29 @@ def pages(world: World, signer: Signer) -> dict[str, RequestFactory]:
         return Request("POST", f"/ideas/{idea}/vote", form, signer.cookie(user), expect=303)
 
     return {
-        "home": lambda n: Request("GET", "/"),
-        "challenge, first page": lambda n: Request("GET", f"/challenges/{world.slug}"),
-        "challenge, deep page": lambda n: Request(
-            "GET", f"/challenges/{world.slug}?sort=votes&after={world.deep_cursor}"
+        "home": lambda n: get("/"),
+        "challenge, first page": lambda n: get(f"/challenges/{world.slug}"),
+        "challenge, deep page": lambda n: get(
+            f"/challenges/{world.slug}?sort=votes&after={world.deep_cursor}"
         ),
-        "idea, 100 comments": lambda n: Request("GET", f"/ideas/{world.idea_id}"),
-        "project": lambda n: Request("GET", f"/projects/{world.project_slug}"),
-        "search": lambda n: Request("GET", "/search?q=b%C3%A4nkar"),
+        "idea, 100 comments": lambda n: get(f"/ideas/{world.idea_id}"),
+        "project": lambda n: get(f"/projects/{world.project_slug}"),
+        "search": lambda n: get("/search?q=b%C3%A4nkar"),
         "API idea list": lambda n: Request("GET", f"/api/v1/ideas?challenge={world.slug}"),
         "vote POST": vote,
     }
 
 
 GROWTH_PAGES = ("challenge, first page", "challenge, deep page", "idea, 100 comments", "home")
+# Pages that a logged-in resident sees differently (the API answers everyone alike).
+LIVE_PAGES = (
+    "home",
+    "challenge, first page",
+    "challenge, deep page",
+    "idea, 100 comments",
+    "project",
+    "search",
+)
 
 
 @dataclass
@@ -204,6 +223,10 @@ class Settings:
     workers: int
     threads: int
     slices: int = 5
+    only: tuple[str, ...] = ()  # page names to measure; empty: all
+
+    def wants(self, name: str) -> bool:
+        return not self.only or name in self.only
 
 
 def merge(name: str, parts: list[Result]) -> Result:
@@ -314,26 +337,37 @@ def benchmark(url: str, preset: Preset, s: Settings) -> str:
             base = lambda n: Request("GET", "/")  # noqa: E731 - one line, like the pages
             warm_up(base_port, base)
             table = pages(world, signer)
-            few_table = pages(few_world, signer)
+            live = pages(world, signer, signed_in=True)
+            # The growth pages are rendered afresh (logged in): the page cache would
+            # hide what the number of votes does to a page.
+            few_live = pages(few_world, signer, signed_in=True)
             for name, factory in table.items():
-                if name != "vote POST":
+                if name != "vote POST" and s.wants(name):
                     warm_up(app_port, factory)
+                    warm_up(app_port, live[name])
                     if name in GROWTH_PAGES:
-                        warm_up(few_port, few_table[name])
+                        warm_up(few_port, few_live[name])
 
             print(f"Every page against the baseline ({preset.votes:,} votes):", flush=True)
             against: dict[str, tuple[Result, Result]] = {}
             for name, factory in table.items():
-                r = interleaved({"baseline": (base_port, base), name: (app_port, factory)}, s)
-                against[name] = (r[name], r["baseline"])
+                if s.wants(name):
+                    r = interleaved({"baseline": (base_port, base), name: (app_port, factory)}, s)
+                    against[name] = (r[name], r["baseline"])
+            print("The read pages as a logged-in resident (never cached):", flush=True)
+            logged_in: dict[str, tuple[Result, Result]] = {}
+            for name, factory in live.items():
+                if name in LIVE_PAGES and s.wants(name):
+                    r = interleaved({"baseline": (base_port, base), name: (app_port, factory)}, s)
+                    logged_in[name] = (r[name], r["baseline"])
 
             print(f"The same pages with {FEW_VOTES:,} and {preset.votes:,} votes:", flush=True)
             growth: dict[str, tuple[Result, Result]] = {}
-            for name in GROWTH_PAGES:
+            for name in filter(s.wants, GROWTH_PAGES):
                 r = interleaved(
                     {
-                        f"{name} ({FEW_VOTES:,})": (few_port, few_table[name]),
-                        f"{name} ({preset.votes:,})": (app_port, table[name]),
+                        f"{name} ({FEW_VOTES:,})": (few_port, few_live[name]),
+                        f"{name} ({preset.votes:,})": (app_port, live[name]),
                     },
                     s,
                 )
@@ -341,7 +375,9 @@ def benchmark(url: str, preset: Preset, s: Settings) -> str:
     totals = counts(url)
     engine.dispose()
     few_engine.dispose()
-    return report(url, preset, s, against, growth, totals, started, generation_seconds, page_bytes)
+    return report(
+        url, preset, s, against, logged_in, growth, totals, started, generation_seconds, page_bytes
+    )
 
 
 def _layout_for(engine: sa.Engine, preset: Preset):
@@ -385,11 +421,34 @@ def _verdict(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
+def _against_table(rows: dict[str, tuple[Result, Result]]) -> list[str]:
+    lines = [
+        "| page | req/s | baseline req/s | ratio | p50 ms | p99 ms | p99/p50 | goals |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, (r, base) in rows.items():
+        ratio = r.rps / base.rps if base.rps else float("nan")
+        tail = r.p99 / r.p50 if r.p50 else float("nan")
+        goal = VOTE_RATIO_GOAL if name == "vote POST" else READ_RATIO_GOAL
+        goals = (
+            f"≥ {goal} of baseline: {_verdict(ratio >= goal)}; "
+            f"p99 ≤ {TAIL_GOAL:g} × p50: {_verdict(tail <= TAIL_GOAL)}"
+        )
+        if r.errors:
+            goals += f"; {r.errors} unexpected answers ({r.error_sample})"
+        lines.append(
+            f"| {name} | {r.rps:.1f} | {base.rps:.1f} | {ratio:.2f} | {r.p50:.1f} | {r.p99:.1f} "
+            f"| {tail:.1f} | {goals} |"
+        )
+    return lines
+
+
 def report(
     url: str,
     preset: Preset,
     s: Settings,
     against: dict[str, tuple[Result, Result]],
+    logged_in: dict[str, tuple[Result, Result]],
     growth: dict[str, tuple[Result, Result]],
     totals: dict[str, int],
     started: dt.datetime,
@@ -407,31 +466,26 @@ def report(
         f"gunicorn {s.workers} workers x {s.threads} threads for every app; "
         f"baseline page {page_bytes:,} bytes.",
         "",
-        "| page | req/s | baseline req/s | ratio | p50 ms | p99 ms | p99/p50 | goals |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "Read pages as a visitor who is not logged in (served from the page cache, "
+        "PAGE_CACHE_SECONDS as in production), the API list, and vote POSTs by logged-in "
+        "residents:",
+        "",
+        *_against_table(against),
+        "",
+        "The same read pages as a logged-in resident (rendered afresh for every request):",
+        "",
+        *_against_table(logged_in),
     ]
-    for name, (r, base) in against.items():
-        ratio = r.rps / base.rps if base.rps else float("nan")
-        tail = r.p99 / r.p50 if r.p50 else float("nan")
-        goal = VOTE_RATIO_GOAL if name == "vote POST" else READ_RATIO_GOAL
-        goals = (
-            f"≥ {goal} of baseline: {_verdict(ratio >= goal)}; "
-            f"p99 ≤ {TAIL_GOAL:g} × p50: {_verdict(tail <= TAIL_GOAL)}"
-        )
-        if r.errors:
-            goals += f"; {r.errors} unexpected answers ({r.error_sample})"
-        lines.append(
-            f"| {name} | {r.rps:.1f} | {base.rps:.1f} | {ratio:.2f} | {r.p50:.1f} | {r.p99:.1f} "
-            f"| {tail:.1f} | {goals} |"
-        )
-    base_tails = [b.p99 / b.p50 for _, b in against.values() if b.p50]
+    base_tails = [b.p99 / b.p50 for _, b in [*against.values(), *logged_in.values()] if b.p50]
+    base_tails = base_tails or [float("nan")]
     lines += [
         "",
         f"The baseline's own p99/p50 in these runs: {min(base_tails):.1f} to "
         f"{max(base_tails):.1f}.",
         "",
         f"The same page with {preset.votes:,} votes and with {FEW_VOTES:,} (two copies of the "
-        "data, served side by side, measured in alternating slices):",
+        "data, served side by side, measured in alternating slices; logged in, so that every "
+        "request renders the page):",
         "",
         f"| page | p50 ms, {FEW_VOTES:,} votes | p50 ms, {preset.votes:,} votes | ratio | "
         f"req/s ratio | time ≤ {GROWTH_GOAL} × |",
@@ -472,9 +526,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--output", type=Path, help="also write the markdown report here")
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="PAGE", help="measure only this page"
+    )
     args = parser.parse_args(argv)
     url = args.database_url or default_url()
-    settings = Settings(args.seconds, args.connections, args.workers, args.threads, args.slices)
+    settings = Settings(
+        args.seconds, args.connections, args.workers, args.threads, args.slices, tuple(args.only)
+    )
     text = benchmark(url, PRESETS[args.preset], settings)
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,114 @@
+"""CPU time per request, measured in-process: where the throughput goes.
+
+    python -m bench.cpu [--profile PAGE] [--database-url URL] [--repeat N]
+
+Builds the small data set (SQLite in a temporary folder unless ``--database-url``
+names one), then sends each page of ``bench.run.pages()`` ``--repeat`` times
+through the app's test client in one thread, as a visitor who is not logged in
+(served from the page cache, as in production) and as a logged-in resident
+(rendered afresh), and prints the CPU milliseconds per request
+(``time.process_time``: the machine's other load does not count). With
+``--profile PAGE [--signed-in]`` it also prints the cProfile of that page.
+
+The load run (``bench.run``) says how fast the site is on this machine; this
+says which request costs what, so a change can be measured before the load run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bench import baseline
+from bench.generate import BENCH_SECRET, PRESETS, generate
+from bench.load import Request
+from bench.run import Signer, pages, read_world
+from inhabithon import create_app
+from inhabithon.db import make_engine
+
+
+def measure(client, factory, repeat: int) -> list[float]:
+    times = []
+    for n in range(repeat):
+        request = factory(n)
+        if request.cookie:
+            client.set_cookie("session", request.cookie)
+        else:
+            client.delete_cookie("session")
+        started = time.process_time()
+        if request.method == "POST":
+            response = client.post(request.path, data=request.form)
+        else:
+            response = client.get(request.path)
+        times.append((time.process_time() - started) * 1000)
+        if response.status_code != request.expect:
+            raise SystemExit(f"{request.path} answered {response.status_code}")
+    return times
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url")
+    parser.add_argument("--repeat", type=int, default=60)
+    parser.add_argument("--profile", help="a page name from bench.run.pages()")
+    parser.add_argument("--lines", type=int, default=40)
+    parser.add_argument("--signed-in", action="store_true", help="profile the logged-in page")
+    parser.add_argument(
+        "--page-cache", type=float, default=5.0, help="PAGE_CACHE_SECONDS (production: 5)"
+    )
+    args = parser.parse_args(argv)
+    url = args.database_url
+    if not url:
+        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='inhabithon-cpu-')) / 'cpu.sqlite3'}"
+        generate(url, PRESETS["small"])
+    app = create_app(
+        {
+            "SECRET_KEY": BENCH_SECRET,
+            "DATABASE_URL": url,
+            "RATELIMIT_ENABLED": False,
+            "MAIL_DELIVERY": "queue",
+            "PAGE_CACHE_SECONDS": args.page_cache,
+        }
+    )
+    world = read_world(make_engine(url))
+    signer = Signer(url)
+    visitor, resident = pages(world, signer), pages(world, signer, signed_in=True)
+    client = app.test_client()
+    base_db = Path(tempfile.mkdtemp(prefix="inhabithon-baseline-")) / "baseline.sqlite3"
+    page_bytes = len(client.get(f"/challenges/{world.slug}").data)
+    baseline.prepare(str(base_db), page_bytes)
+    base_client = baseline.create_app(str(base_db)).test_client()
+    base_page = lambda n: Request("GET", "/")  # noqa: E731 - like the pages
+    measure(base_client, base_page, 5)
+    base = statistics.median(measure(base_client, base_page, args.repeat))
+    print(f"Baseline page ({page_bytes:,} bytes): {base:.2f} ms CPU per request.")
+    print(f"Page cache: {args.page_cache:g} s. Ratio: the baseline's CPU time / the page's.")
+    print("| request | visitor ms | ratio | logged-in resident ms | ratio |")
+    print("|---|---:|---:|---:|---:|")
+    for name in visitor:
+        row = []
+        for table in (visitor, resident):
+            if name == "vote POST" and table is resident:
+                row += ["", ""]
+                continue
+            measure(client, table[name], 5)  # compile templates, fill caches
+            median = statistics.median(measure(client, table[name], args.repeat))
+            row += [f"{median:.2f}", f"{base / median:.2f}"]
+        print(f"| {name} | {' | '.join(row)} |")
+    if args.profile:
+        table = resident if args.signed_in else visitor
+        profiler = cProfile.Profile()
+        profiler.enable()
+        measure(client, table[args.profile], args.repeat)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.lines)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(args.lines)
+
+
+if __name__ == "__main__":
+    main()
