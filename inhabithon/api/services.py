@@ -370,4 +370,6 @@ def public_project(slug: str) -> ProjectDetail | None:
 
 
 def project_statuses() -> list[ProjectStatus]:
-    return list(db.session.scalars(select(ProjectStatus).order_by(ProjectStatus.position)))
+    return list(
+        db.session.scalars(select(ProjectStatus).order_by(ProjectStatus.position, ProjectStatus.id))
+    )

@@ -88,7 +88,9 @@ class Idea(Base):
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     pseudonym: Mapped[Pseudonym | None] = relationship(lazy="joined")
     members: Mapped[list[IdeaMember]] = relationship(
-        back_populates="idea", cascade="all, delete-orphan", order_by="IdeaMember.created_at"
+        back_populates="idea",
+        cascade="all, delete-orphan",
+        order_by="(IdeaMember.created_at, IdeaMember.user_id)",
     )
 
     @property

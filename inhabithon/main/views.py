@@ -27,10 +27,12 @@ bp = Blueprint("main", __name__)
 def home():  # noqa: ANN201
     now = utcnow()
     events = db.session.scalars(
-        select(Event).where(Event.ends_at >= now).order_by(Event.starts_at).limit(6)
+        select(Event).where(Event.ends_at >= now).order_by(Event.starts_at, Event.id).limit(6)
     ).all()
     if not events:
-        events = db.session.scalars(select(Event).order_by(Event.starts_at.desc()).limit(3)).all()
+        events = db.session.scalars(
+            select(Event).order_by(Event.starts_at.desc(), Event.id.desc()).limit(3)
+        ).all()
     open_challenges = db.session.scalars(
         select(Challenge)
         .options(selectinload(Challenge.event), selectinload(Challenge.translations))

@@ -116,7 +116,7 @@ def _followed(user: User, model: Any, follower: Any, key: Any) -> list[Any]:
             select(model)
             .join(follower, key == model.id)
             .where(follower.user_id == user.id)
-            .order_by(follower.created_at.desc())
+            .order_by(follower.created_at.desc(), model.id.desc())
         )
     )
 

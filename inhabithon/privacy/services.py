@@ -312,7 +312,12 @@ def _jury(user: User) -> dict[str, Any]:
                 "recusal_reason": a.recusal_reason or None,
                 "comment": a.sheet.comment if a.sheet else None,
                 "scores": (
-                    {str(s.criterion_id): s.value for s in a.sheet.scores} if a.sheet else {}
+                    {
+                        str(s.criterion_id): s.value
+                        for s in sorted(a.sheet.scores, key=lambda s: s.criterion_id)
+                    }
+                    if a.sheet
+                    else {}
                 ),
                 "updated_at": _when(a.sheet.updated_at) if a.sheet else None,
             }

@@ -126,7 +126,7 @@ def project_list(
         db.session.scalars(
             select(Event)
             .where(Event.id.in_(select(Project.event_id).where(Project.event_id.is_not(None))))
-            .order_by(Event.starts_at.desc())
+            .order_by(Event.starts_at.desc(), Event.id.desc())
         )
     )
     return ProjectList(

@@ -158,8 +158,12 @@ def new_from_idea(idea_id: int):  # noqa: ANN201
         abort(404)
     origin = services.prefill_from_idea(idea)
     form = ProjectForm(data=ProjectForm.initial(origin)) if request.method == "GET" else None
-    awards = db.session.scalars(select(Award).where(Award.idea_id == idea.id)).all()
-    existing = db.session.scalars(select(Project).where(Project.idea_id == idea.id)).all()
+    awards = db.session.scalars(
+        select(Award).where(Award.idea_id == idea.id).order_by(Award.id)
+    ).all()
+    existing = db.session.scalars(
+        select(Project).where(Project.idea_id == idea.id).order_by(Project.id)
+    ).all()
     return _save_form(
         form or ProjectForm(), None, origin, idea=idea, awards=awards, existing=existing
     )

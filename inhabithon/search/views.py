@@ -40,12 +40,12 @@ def index():  # noqa: ANN201
         db.session.scalars(
             select(Event)
             .where(Event.id.in_(select(Challenge.event_id).where(Challenge.is_published)))
-            .order_by(Event.starts_at.desc())
+            .order_by(Event.starts_at.desc(), Event.id.desc())
         )
     )
     challenges = list(
         db.session.scalars(
-            select(Challenge).where(Challenge.is_published).order_by(Challenge.title)
+            select(Challenge).where(Challenge.is_published).order_by(Challenge.title, Challenge.id)
         )
     )
     project_statuses = statuses()

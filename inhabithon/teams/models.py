@@ -133,7 +133,7 @@ class Team(Base):
         back_populates="team",
         cascade="all, delete-orphan",
         passive_deletes=True,
-        order_by="TeamMember.joined_at",
+        order_by="(TeamMember.joined_at, TeamMember.user_id)",
     )
 
     @property

@@ -268,7 +268,7 @@ def ideas_to_link_for(owner_id: int | None, challenge: Challenge) -> list[Idea]:
                 Idea.author_display == AuthorDisplay.NAME,
                 Idea.origin == Origin.DIRECT,
             )
-            .order_by(Idea.created_at.desc())
+            .order_by(Idea.created_at.desc(), Idea.id.desc())
         )
     )
 
@@ -539,16 +539,20 @@ def dissolve(actor: User | None, team: Team) -> None:
 
 def export_for(user: User) -> dict[str, list[dict[str, Any]]]:
     """The user's board posts, team places and join requests (no other people's data)."""
-    posts = db.session.scalars(select(BoardPost).where(BoardPost.user_id == user.id)).all()
+    posts = db.session.scalars(
+        select(BoardPost).where(BoardPost.user_id == user.id).order_by(BoardPost.id)
+    ).all()
     members = db.session.scalars(
         select(TeamMember)
         .options(selectinload(TeamMember.team))
         .where(TeamMember.user_id == user.id)
+        .order_by(TeamMember.team_id)
     ).all()
     requests = db.session.scalars(
         select(JoinRequest)
         .options(selectinload(JoinRequest.team))
         .where(JoinRequest.user_id == user.id)
+        .order_by(JoinRequest.id)
     ).all()
     return {
         "board_posts": [

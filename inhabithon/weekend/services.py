@@ -498,6 +498,7 @@ def purge_due(now: dt.datetime | None = None) -> list[Event]:
         select(Event, AttendanceSettings)
         .join(AttendanceSettings, AttendanceSettings.event_id == Event.id)
         .where(AttendanceSettings.purged_at.is_(None), Event.ends_at < now)
+        .order_by(Event.id)
     ).all()
     purged: list[Event] = []
     for event, settings in candidates:

@@ -47,7 +47,7 @@ def test_the_idea_form_offers_three_ways_to_appear_as_an_accessible_radio_group(
 
 def test_a_pseudonym_is_stable_in_a_challenge_and_different_in_another(client, make, db):
     first, second = make.challenge(), make.challenge()
-    user = client.login(make.user(name=NAME))
+    client.login(make.user(name=NAME))
     a = _submit(client, first)
     b = _submit(client, first, title="Second idea")
     c = _submit(client, second)
@@ -58,8 +58,7 @@ def test_a_pseudonym_is_stable_in_a_challenge_and_different_in_another(client, m
     assert names[first.id] != names[second.id]
     word, number = names[first.id].split(" ")
     assert word in WORDS
-    assert 2 <= len(number) <= 3
-    assert str(user.id) != number
+    assert 2 <= len(number) <= 3  # drawn at random (it may equal the user's id by chance)
     assert NAME.split()[0] not in names[first.id]
 
     # The idea page shows the pseudonym, and neither the name nor the other pseudonym.
@@ -67,7 +66,7 @@ def test_a_pseudonym_is_stable_in_a_challenge_and_different_in_another(client, m
     page = client.get(f"/ideas/{a.id}").get_data(as_text=True)
     assert names[first.id] in page
     assert NAME not in page
-    assert names[second.id] not in page
+    assert not re.search(rf"\b{re.escape(names[second.id])}\b", page)
 
 
 def test_a_comment_under_a_pseudonym_uses_the_same_name_as_the_idea(client, make, db):

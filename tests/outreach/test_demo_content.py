@@ -32,7 +32,9 @@ def test_the_demo_has_a_guide_submitted_arabic_idea_and_pseudonymous_comments(ap
     assert guide.display_name not in page.split('id="comments"')[0]
 
     pseudonymous = db.scalars(
-        select(Comment).where(Comment.author_display == AuthorDisplay.PSEUDONYM)
+        select(Comment)
+        .where(Comment.author_display == AuthorDisplay.PSEUDONYM)
+        .order_by(Comment.id)
     ).all()
     assert len(pseudonymous) == 3
     names = {(c.pseudonym.challenge_id, c.pseudonym.name) for c in pseudonymous}

@@ -62,7 +62,9 @@ def status_label(status: ProjectStatus) -> str:
 
 
 def statuses() -> list[ProjectStatus]:
-    return list(db.session.scalars(select(ProjectStatus).order_by(ProjectStatus.position)))
+    return list(
+        db.session.scalars(select(ProjectStatus).order_by(ProjectStatus.position, ProjectStatus.id))
+    )
 
 
 def status_by_key(key: str) -> ProjectStatus | None:
