@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from inhabithon.challenges import services
 from inhabithon.challenges.forms import ChallengeForm, ChallengeTranslationForm
@@ -110,7 +110,7 @@ def idea_page(challenge: Challenge, sort: str, after: str | None, before: str | 
     query = (
         select(Idea)
         .where(Idea.challenge_id == challenge.id, Idea.status == IdeaStatus.PUBLISHED)
-        .options(selectinload(Idea.author))
+        .options(selectinload(Idea.author), defer(Idea.body_md), defer(Idea.body_html))
         .limit(per_page + 1)
     )
     if before is not None:
