@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/inhabithon_test
 PYTEST_ARGS ?= -n 2  # two workers: this machine has two cores
 
-.PHONY: run serve bench bench-quick test test-sqlite test-postgres install install-dev translations translations-extract translations-update browser lint clean
+.PHONY: run serve bench bench-quick wrk test test-sqlite test-postgres install install-dev translations translations-extract translations-update browser lint clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -53,11 +53,17 @@ serve: install translations
 # Benchmarks (bench/README in README.md): the full data set (50 challenges, 20,000 ideas,
 # 200,000 comments, 2,000,000 votes, 50,000 users) on PostgreSQL when it answers, else
 # SQLite; BENCH_DATABASE_URL chooses. The database named there is emptied first.
-bench: install-dev translations
+# The load comes from Debian's wrk (installed here when missing).
+bench: install-dev translations wrk
 	$(PY) -m bench.run --preset full --output instance/bench-last-run.md
 
-bench-quick: install-dev translations
+bench-quick: install-dev translations wrk
 	$(PY) -m bench.run --preset small --seconds 3 --output instance/bench-last-run.md
+
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; fi; fi
 
 # Debian's Chromium for the browser tests; never a downloaded browser build.
 browser:

@@ -36,9 +36,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from itsdangerous import URLSafeTimedSerializer
 
-from bench import baseline
+from bench import baseline, wrk
 from bench.generate import BENCH_SECRET, FEW_VOTES, PRESETS, Preset, add_votes, counts, generate
-from bench.load import Request, RequestFactory, Result, run
+from bench.load import Request, RequestFactory, Result
+from bench.load import run as python_run
 from inhabithon import create_app
 from inhabithon.db import make_engine
 
@@ -178,17 +179,10 @@ def pages(world: World, signer: Signer, signed_in: bool = False) -> dict[str, Re
     Read pages are asked for as a visitor who is not logged in (who may be served
     from the page cache, inhabithon/pagecache.py), or with ``signed_in`` as a
     logged-in resident (always a fresh render)."""
-    voters = iter(world.fresh_voters)
     reader = signer.cookie(world.reader) if signed_in else None
 
     def get(path: str) -> Request:
         return Request("GET", path, cookie=reader)
-
-    def vote(n: int) -> Request:
-        user = next(voters)  # each resident votes once: every POST is a real new vote
-        idea = world.vote_ideas[n % len(world.vote_ideas)]
-        form = {"csrf_token": signer.csrf}
-        return Request("POST", f"/ideas/{idea}/vote", form, signer.cookie(user), expect=303)
 
     return {
         "home": lambda n: get("/"),
@@ -200,8 +194,31 @@ def pages(world: World, signer: Signer, signed_in: bool = False) -> dict[str, Re
         "project": lambda n: get(f"/projects/{world.project_slug}"),
         "search": lambda n: get("/search?q=b%C3%A4nkar"),
         "API idea list": lambda n: Request("GET", f"/api/v1/ideas?challenge={world.slug}"),
-        "vote POST": vote,
+        "vote POST": Votes(world, signer),
     }
+
+
+class Votes:
+    """Vote POSTs, each by a resident who has not voted in the challenge yet (every
+    POST is a real new vote). A load client that prepares more than it sends gives
+    the rest back (``give_back``) to be sent first next time."""
+
+    def __init__(self, world: World, signer: Signer) -> None:
+        self.voters = iter(world.fresh_voters)
+        self.ideas = world.vote_ideas
+        self.signer = signer
+        self.spare: list[Request] = []
+
+    def __call__(self, n: int) -> Request:
+        if self.spare:
+            return self.spare.pop()
+        user = next(self.voters)
+        idea = self.ideas[n % len(self.ideas)]
+        form = {"csrf_token": self.signer.csrf}
+        return Request("POST", f"/ideas/{idea}/vote", form, self.signer.cookie(user), expect=303)
+
+    def give_back(self, unused: list[Request]) -> None:
+        self.spare.extend(reversed(unused))
 
 
 GROWTH_PAGES = ("challenge, first page", "challenge, deep page", "idea, 100 comments", "home")
@@ -224,6 +241,7 @@ class Settings:
     threads: int
     slices: int = 5
     only: tuple[str, ...] = ()  # page names to measure; empty: all
+    client: str = "wrk"  # the load client: "wrk" (bench/wrk.py) or "python" (bench/load.py)
 
     def wants(self, name: str) -> bool:
         return not self.only or name in self.only
@@ -246,6 +264,7 @@ def interleaved(targets: dict[str, tuple[int, RequestFactory]], s: Settings) -> 
     all for each, so that the shared machine's drift hits them alike."""
     parts: dict[str, list[Result]] = {name: [] for name in targets}
     per_slice = s.seconds / s.slices
+    run = wrk.run if s.client == "wrk" else python_run
     for _ in range(s.slices):
         for name, (port, factory) in targets.items():
             parts[name].append(
@@ -417,6 +436,13 @@ def _layout_for(engine: sa.Engine, preset: Preset):
     )
 
 
+def _client(s: Settings) -> str:
+    if s.client == "wrk":
+        version = subprocess.run([str(wrk.WRK), "-v"], capture_output=True, text=True).stdout
+        return f"{' '.join(version.split()[:2])} (1 thread)"
+    return "the Python load client (bench/load.py)"
+
+
 def _verdict(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
@@ -461,7 +487,7 @@ def report(
         f"{sa.make_url(url).get_backend_name()}).",
         f"Data: {', '.join(f'{v:,} {k}' for k, v in totals.items())}; "
         f"generated in {generation_seconds:.0f} s.",
-        f"Load: {s.connections} keep-alive connections; each figure is {s.seconds:.0f} s of "
+        f"Load: {_client(s)}, {s.connections} connections; each figure is {s.seconds:.0f} s of "
         f"requests in {s.slices} slices alternating with what it is compared to; "
         f"gunicorn {s.workers} workers x {s.threads} threads for every app; "
         f"baseline page {page_bytes:,} bytes.",
@@ -529,10 +555,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--only", action="append", default=[], metavar="PAGE", help="measure only this page"
     )
+    parser.add_argument(
+        "--client",
+        choices=("wrk", "python"),
+        default="wrk" if wrk.WRK else "python",
+        help="the load client (default: wrk when it is installed)",
+    )
     args = parser.parse_args(argv)
     url = args.database_url or default_url()
     settings = Settings(
-        args.seconds, args.connections, args.workers, args.threads, args.slices, tuple(args.only)
+        args.seconds,
+        args.connections,
+        args.workers,
+        args.threads,
+        args.slices,
+        tuple(args.only),
+        args.client,
     )
     text = benchmark(url, PRESETS[args.preset], settings)
     if args.output:
