@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, g
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -23,6 +23,7 @@ from inhabithon.i18n import (
     text_direction,
 )
 from inhabithon.markdown import safe_html
+from inhabithon.timeutil import format_when
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ def _init_templates(app: Flask) -> None:
 
     install_template_gettext(app)
     app.jinja_env.filters["html"] = safe_html
-    app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(v, fmt) if v else ""
+    app.jinja_env.filters["datetime"] = format_when
     app.jinja_env.filters["date"] = lambda v, fmt="long": format_date(v, fmt) if v else ""
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.globals.update(permissions.TEMPLATE_PREDICATES)

@@ -14,7 +14,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from inhabithon.accounts.models import User
@@ -38,9 +38,10 @@ def load_idea_for_page(idea_id: int) -> Idea:
     idea = db.session.scalar(
         select(Idea)
         .options(
-            selectinload(Idea.challenge).selectinload(Challenge.event),
+            # One row each: joined into the idea's query.
+            joinedload(Idea.challenge).joinedload(Challenge.event),
             # Roles matter only for the current user, who is loaded apart.
-            selectinload(Idea.author).lazyload(User.roles),
+            joinedload(Idea.author).lazyload(User.roles),
             selectinload(Idea.members).selectinload(IdeaMember.user).lazyload(User.roles),
         )
         .where(Idea.id == idea_id)

@@ -92,9 +92,9 @@ def test_timeline_names_every_phase_with_its_formatted_date(client, make):
 
     texts = [" ".join(text.split()) for _attrs, text in items]
     assert texts[0].startswith("Open for ideas")
-    assert "Jun 10, 2022, 9:00:00" in texts[0]
+    assert "Jun 10, 2022, 9:00 AM" in texts[0]
     assert texts[1].startswith("Voting open")
-    assert "Jun 11, 2022, 9:00:00" in texts[1]
+    assert "Jun 11, 2022, 9:00 AM" in texts[1]
     assert texts[2].startswith("Jury review")
     assert texts[3].startswith("Results published")
     assert "not scheduled yet" in texts[3]
