@@ -94,6 +94,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
             os.environ.get("PAGE_CACHE_SECONDS", "5" if env == "production" else "0")
         ),
         "PAGE_CACHE_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "500")),
+        # With REDIS_URL, the app servers share the pages they rendered (0: each its own).
+        "PAGE_CACHE_SHARED": os.environ.get("PAGE_CACHE_SHARED", "1") != "0",
     }
     if overrides:
         config.update(overrides)

@@ -21,10 +21,21 @@ What it promises:
 - A visitor may see a page up to ``PAGE_CACHE_SECONDS`` old (a vote count, a
   comment, an idea just hidden by a moderator); logged-in residents, guides,
   jurors and officials always see the live page.
+
+With ``REDIS_URL`` set (several app servers), the servers also share the pages
+they rendered through Redis: a page is rendered once per ``PAGE_CACHE_SECONDS``
+for them all instead of once per worker process, and while one worker renders a
+page that has just expired, the others serve their copy of it (at most twice
+``PAGE_CACHE_SECONDS`` old) instead of rendering it too. Each worker still keeps
+the pages in its own memory, so Redis is asked at most once per page and period.
+If Redis does not answer, each worker goes on with its own memory alone.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import secrets
 import threading
 import time
@@ -38,6 +49,9 @@ from flask import Flask, Response, current_app, g, make_response, request, sessi
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from redis import Redis, RedisError
+
+log = logging.getLogger(__name__)
 
 EXTENSION = "inhabithon_page_cache"
 # Cut in where the CSRF token was; random per process, so no content can contain it.
@@ -56,14 +70,20 @@ class Entry:
     headers: tuple[tuple[str, str], ...]
     expires: float
     has_token: bool
+    mark: bytes = TOKEN_MARK  # what stands for the token (another process's, from Redis)
 
 
 class PageCache:
-    """Rendered pages by key, dropped after ``seconds`` or when there are too many."""
+    """Rendered pages by key, dropped after ``seconds`` or when there are too many.
 
-    def __init__(self, seconds: float, max_entries: int) -> None:
+    With ``shared`` (Redis), an expired page is kept ``seconds`` longer, to be
+    served while another worker renders it anew (``stale``)."""
+
+    def __init__(self, seconds: float, max_entries: int, shared: SharedPages | None = None) -> None:
         self.seconds = seconds
         self.max_entries = max_entries
+        self.shared = shared
+        self._grace = seconds if shared is not None else 0.0
         self._entries: OrderedDict[tuple[str, ...], Entry] = OrderedDict()
         self._lock = threading.Lock()  # gunicorn may run several threads per worker
 
@@ -72,10 +92,20 @@ class PageCache:
             entry = self._entries.get(key)
             if entry is None:
                 return None
-            if entry.expires <= time.monotonic():
-                del self._entries[key]
+            now = time.monotonic()
+            if entry.expires <= now:
+                if entry.expires + self._grace <= now:
+                    del self._entries[key]
                 return None
             self._entries.move_to_end(key)
+            return entry
+
+    def stale(self, key: tuple[str, ...]) -> Entry | None:
+        """An expired copy of the page still within its grace period, if any."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry.expires + self._grace <= time.monotonic():
+                return None
             return entry
 
     def put(self, key: tuple[str, ...], entry: Entry) -> None:
@@ -93,10 +123,94 @@ class PageCache:
         return len(self._entries)
 
 
+class SharedPages:
+    """The pages every app server rendered, in Redis for ``seconds``.
+
+    A page is stored as one value: a line of JSON (its headers) and the body. A
+    worker about to render a page that is missing first claims it (a key that
+    lives while a render may take), so that the others serve their expired copy
+    rather than render the same page at the same moment."""
+
+    RENDER_SECONDS = 10  # a claim is dropped after this long even if its worker died
+
+    def __init__(self, client: Redis, prefix: str, seconds: float) -> None:
+        self.client = client
+        self.prefix = prefix
+        self.millis = max(1, int(seconds * 1000))
+        self._warned = False
+
+    def _name(self, key: tuple[str, ...]) -> str:
+        digest = hashlib.sha256("\x1f".join(key).encode()).hexdigest()
+        return f"{self.prefix}:page:{digest}"
+
+    def _failed(self, exc: RedisError) -> None:
+        if not self._warned:  # once per worker: the log is not flooded while Redis is away
+            log.warning("Page cache: Redis does not answer (%s); using memory only", exc)
+            self._warned = True
+
+    def get(self, key: tuple[str, ...]) -> Entry | None:
+        name = self._name(key)
+        try:
+            with self.client.pipeline(transaction=False) as pipe:
+                pipe.get(name)
+                pipe.pttl(name)
+                data, millis = pipe.execute()
+        except RedisError as exc:
+            self._failed(exc)
+            return None
+        if data is None or millis is None or millis <= 0:
+            return None
+        meta, _, body = bytes(data).partition(b"\n")
+        about = json.loads(meta)
+        return Entry(
+            body,
+            tuple((str(n), str(v)) for n, v in about["headers"]),
+            time.monotonic() + millis / 1000,
+            bool(about["token"]),
+            str(about["mark"]).encode(),
+        )
+
+    def put(self, key: tuple[str, ...], entry: Entry) -> None:
+        meta = json.dumps(
+            {"headers": entry.headers, "token": entry.has_token, "mark": entry.mark.decode()}
+        ).encode()
+        name = self._name(key)
+        try:
+            with self.client.pipeline(transaction=False) as pipe:
+                pipe.set(name, meta + b"\n" + entry.body, px=self.millis)
+                pipe.delete(name + ":claim")
+                pipe.execute()
+        except RedisError as exc:
+            self._failed(exc)
+
+    def claim(self, key: tuple[str, ...]) -> bool:
+        """True if this worker may render the page now (no other one is)."""
+        try:
+            return bool(
+                self.client.set(self._name(key) + ":claim", b"1", nx=True, ex=self.RENDER_SECONDS)
+            )
+        except RedisError as exc:
+            self._failed(exc)
+            return True
+
+    def release(self, key: tuple[str, ...]) -> None:
+        try:
+            self.client.delete(self._name(key) + ":claim")
+        except RedisError as exc:
+            self._failed(exc)
+
+
 def init_app(app: Flask) -> None:
     seconds = float(app.config.get("PAGE_CACHE_SECONDS") or 0)
-    if seconds > 0:
-        app.extensions[EXTENSION] = PageCache(seconds, int(app.config["PAGE_CACHE_ENTRIES"]))
+    if seconds <= 0:
+        return
+    shared = None
+    if app.config.get("REDIS_URL") and app.config.get("PAGE_CACHE_SHARED", True):
+        client = Redis.from_url(
+            app.config["REDIS_URL"], socket_timeout=0.5, socket_connect_timeout=0.5
+        )
+        shared = SharedPages(client, app.config["RATELIMIT_KEY_PREFIX"], seconds)
+    app.extensions[EXTENSION] = PageCache(seconds, int(app.config["PAGE_CACHE_ENTRIES"]), shared)
 
 
 def _cache() -> PageCache | None:
@@ -113,14 +227,14 @@ def _key() -> tuple[str, ...]:
     return (request.scheme, request.host, request.full_path, str(get_locale()))
 
 
-def _serve(entry: Entry) -> Response:
+def _serve(entry: Entry, how: str = "hit") -> Response:
     body = entry.body
     if entry.has_token:
-        body = body.replace(TOKEN_MARK, generate_csrf().encode())
+        body = body.replace(entry.mark, generate_csrf().encode())
     response = current_app.response_class(body, status=200)
     response.headers.clear()
     response.headers.extend(entry.headers)
-    response.headers["X-Page-Cache"] = "hit"
+    response.headers["X-Page-Cache"] = how
     if "ETag" in response.headers:
         response.make_conditional(request)  # the API's revalidation: 304 when still current
     return response
@@ -161,12 +275,33 @@ def for_visitors(view: Callable[P, Any]) -> Callable[P, Any]:
         entry = cache.get(key)
         if entry is not None:
             return _serve(entry)
-        session_keys = set(session.keys())
-        response = make_response(view(*args, **kwargs))
-        fresh = _entry(response, session_keys, cache.seconds)
+        shared = cache.shared
+        claimed = False
+        if shared is not None:
+            entry = shared.get(key)
+            if entry is not None:  # another worker or server rendered it
+                cache.put(key, entry)
+                return _serve(entry, "shared")
+            claimed = shared.claim(key)
+            if not claimed:  # another worker is rendering it right now
+                entry = cache.stale(key)
+                if entry is not None:
+                    return _serve(entry, "stale")
+        try:
+            session_keys = set(session.keys())
+            response = make_response(view(*args, **kwargs))
+            fresh = _entry(response, session_keys, cache.seconds)
+        except BaseException:
+            if claimed and shared is not None:
+                shared.release(key)
+            raise
         if fresh is not None:
             cache.put(key, fresh)
+            if shared is not None:
+                shared.put(key, fresh)  # and lets go of the claim
             response.headers["X-Page-Cache"] = "miss"
+        elif claimed and shared is not None:
+            shared.release(key)
         return response
 
     return wrapper

@@ -3,9 +3,14 @@ who gets a cached page, what it may contain, and how long it lives."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import time
+import uuid
+from collections.abc import Iterator
 
 import pytest
+import redis
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Session
@@ -272,3 +277,118 @@ def test_the_api_is_cached_and_still_answers_304_to_a_current_copy(visitor, cmak
     assert second.headers["Access-Control-Allow-Origin"] == "*"
     assert revalidated.status_code == 304
     assert revalidated.data == b""
+
+
+# --- several app servers: the pages they share through Redis ------------------------
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/5"  # the suite's Redis database (tests/scale/live.py)
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    prefix = f"inhabithon-test-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    keys = list(client.scan_iter(match=f"{prefix}*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@pytest.fixture
+def servers(database_url, connection, db, redis_prefix) -> list[Client]:
+    """Two app servers (two apps, each with its own memory) sharing one Redis."""
+    apps = [
+        bound_app(
+            database_url,
+            connection,
+            PAGE_CACHE_SECONDS=60,
+            REDIS_URL=REDIS_TEST_URL,
+            RATELIMIT_KEY_PREFIX=redis_prefix,
+        )
+        for _ in range(2)
+    ]
+    return [client_for(a, db) for a in apps]
+
+
+def _local(client: Client) -> pagecache.PageCache:
+    return client.application.extensions[pagecache.EXTENSION]
+
+
+def test_app_servers_share_the_pages_they_render_through_redis(servers, make, count_queries):
+    first, second = servers
+    url = f"/challenges/{make.challenge(title='Shared square').slug}"
+
+    rendered = first.get(url)
+    count_queries.statements.clear()
+    shared = second.get(url)
+    again = second.get(url)
+
+    assert [r.headers["X-Page-Cache"] for r in (rendered, shared, again)] == [
+        "miss",
+        "shared",
+        "hit",
+    ]
+    assert count_queries.statements == []  # the second server rendered nothing
+    assert "Shared square" in shared.get_data(as_text=True)
+    assert _without_tokens(shared.get_data(as_text=True)) == _without_tokens(
+        rendered.get_data(as_text=True)
+    )
+    # The page from the other server carries this visitor's own token, which works here.
+    token = TOKEN.search(shared.get_data(as_text=True)).group(1)
+    assert token != TOKEN.search(rendered.get_data(as_text=True)).group(1)
+    switched = second.post(
+        "/language", data={"lang": "en", "next": url, "csrf_token": token}, csrf=False
+    )
+    assert switched.status_code == 303
+
+
+def test_while_one_worker_renders_an_expired_page_another_serves_its_copy(
+    servers, make, redis_prefix
+):
+    first, second = servers
+    url = f"/challenges/{make.challenge(title='Busy square').slug}"
+    first.get(url)
+    assert second.get(url).headers["X-Page-Cache"] == "shared"
+    # Time passes: the page expires everywhere, and the first server starts rendering it.
+    cache = _local(second)
+    [(key, entry)] = list(cache._entries.items())
+    cache._entries[key] = dataclasses.replace(entry, expires=time.monotonic() - 1)
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    client.delete(*client.scan_iter(match=f"{redis_prefix}:page:*"))
+    assert cache.shared.claim(key)  # as the first server does before it renders
+
+    busy = second.get(url)
+    assert busy.headers["X-Page-Cache"] == "stale"
+    assert "Busy square" in busy.get_data(as_text=True)
+
+    cache.shared.release(key)  # the first server gave up; the next asker renders
+    fresh = second.get(url)
+    assert fresh.headers["X-Page-Cache"] == "miss"
+    assert list(client.scan_iter(match=f"{redis_prefix}:page:*:claim")) == []
+    client.close()
+
+
+def test_a_page_that_is_not_kept_lets_go_of_its_claim(servers, redis_prefix):
+    first, _second = servers
+    assert first.get("/challenges/no-such-challenge").status_code == 404
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    assert list(client.scan_iter(match=f"{redis_prefix}*")) == []
+    client.close()
+
+
+def test_without_redis_each_worker_goes_on_with_its_own_memory(
+    database_url, connection, db, make, caplog
+):
+    app = bound_app(
+        database_url, connection, PAGE_CACHE_SECONDS=60, REDIS_URL="redis://127.0.0.1:1/0"
+    )
+    visitor = client_for(app, db)
+    url = f"/challenges/{make.challenge(title='Lonely square').slug}"
+
+    first, second = visitor.get(url), visitor.get(url)
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert [first.headers["X-Page-Cache"], second.headers["X-Page-Cache"]] == ["miss", "hit"]
+    assert "Lonely square" in second.get_data(as_text=True)
+    assert "Redis does not answer" in caplog.text
