@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -259,16 +260,26 @@ def merge(name: str, parts: list[Result]) -> Result:
     )
 
 
-def interleaved(targets: dict[str, tuple[int, RequestFactory]], s: Settings) -> dict[str, Result]:
+def interleaved(
+    targets: dict[str, tuple[int, RequestFactory]], s: Settings, connections: int = 0
+) -> dict[str, Result]:
     """Measure the targets in alternating slices (A B A B ...), ``s.seconds`` in
-    all for each, so that the shared machine's drift hits them alike."""
+    all for each, so that the shared machine's drift hits them alike; over
+    ``connections`` at once (default: ``s.connections``)."""
     parts: dict[str, list[Result]] = {name: [] for name in targets}
     per_slice = s.seconds / s.slices
     run = wrk.run if s.client == "wrk" else python_run
     for _ in range(s.slices):
         for name, (port, factory) in targets.items():
             parts[name].append(
-                run(name, port, factory, connections=s.connections, seconds=per_slice, warmup=0.3)
+                run(
+                    name,
+                    port,
+                    factory,
+                    connections=connections or s.connections,
+                    seconds=per_slice,
+                    warmup=0.3,
+                )
             )
     results = {name: merge(name, p) for name, p in parts.items()}
     for r in results.values():
@@ -321,14 +332,35 @@ def copy_database(url: str, suffix: str) -> str:
     return f"sqlite:///{target}"
 
 
+BENCH_REDIS = "redis://127.0.0.1:6379/6"
+
+
+def redis_answers() -> bool:
+    import redis
+
+    client = redis.Redis.from_url(BENCH_REDIS, socket_connect_timeout=1)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
 def app_env(url: str) -> dict[str, str]:
-    return {
+    """Production settings; with Redis when it answers, as several app servers run."""
+    env = {
         "INHABITHON_ENV": "production",
         "SECRET_KEY": BENCH_SECRET,
         "DATABASE_URL": url,
         "SECURE_COOKIES": "0",
         "RATELIMIT_ENABLED": "0",  # every request comes from 127.0.0.1
     }
+    if redis_answers():
+        # Each database's servers their own keys (shared pages must not mix).
+        env["REDIS_URL"] = BENCH_REDIS
+        env["RATELIMIT_KEY_PREFIX"] = f"inhabithon-bench-{uuid.uuid4().hex[:12]}"
+    return env
 
 
 def benchmark(url: str, preset: Preset, s: Settings) -> str:
@@ -389,6 +421,7 @@ def benchmark(url: str, preset: Preset, s: Settings) -> str:
                         f"{name} ({preset.votes:,})": (app_port, live[name]),
                     },
                     s,
+                    connections=1,  # the page's own time, not its time in a queue
                 )
                 growth[name] = (r[f"{name} ({FEW_VOTES:,})"], r[f"{name} ({preset.votes:,})"])
     totals = counts(url)
@@ -490,7 +523,12 @@ def report(
         f"Load: {_client(s)}, {s.connections} connections; each figure is {s.seconds:.0f} s of "
         f"requests in {s.slices} slices alternating with what it is compared to; "
         f"gunicorn {s.workers} workers x {s.threads} threads for every app; "
-        f"baseline page {page_bytes:,} bytes.",
+        f"baseline page {page_bytes:,} bytes; "
+        + (
+            "Redis (REDIS_URL) shared by the app's workers, as on several servers."
+            if redis_answers()
+            else "no Redis: each worker keeps its own page cache."
+        ),
         "",
         "Read pages as a visitor who is not logged in (served from the page cache, "
         "PAGE_CACHE_SECONDS as in production), the API list, and vote POSTs by logged-in "
@@ -511,7 +549,8 @@ def report(
         "",
         f"The same page with {preset.votes:,} votes and with {FEW_VOTES:,} (two copies of the "
         "data, served side by side, measured in alternating slices; logged in, so that every "
-        "request renders the page):",
+        "request renders the page; one request at a time, so that p50 is the page's own time "
+        "and not its wait in a queue):",
         "",
         f"| page | p50 ms, {FEW_VOTES:,} votes | p50 ms, {preset.votes:,} votes | ratio | "
         f"req/s ratio | time ≤ {GROWTH_GOAL} × |",
