@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app, g, url_for
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, func, select, update
@@ -423,6 +423,20 @@ def mark_all_read(user: User) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+def _status_name(key: str | None) -> Any:
+    """A project status by its key: a built-in one translated, an official's own by
+    its name (all of them read once per request), one removed since by its key."""
+    from inhabithon.projects.services.statuses import STATUS_LABELS, statuses
+
+    if key in STATUS_LABELS:
+        return STATUS_LABELS[key]
+    names: dict[str, str] | None = g.get("inhabithon_status_names")
+    if names is None:
+        names = {s.key: s.name for s in statuses()}
+        g.inhabithon_status_names = names
+    return names.get(key or "", key or "")
+
+
 def describe(n: Notification) -> Any:
     """What happened, as a lazy string translated where it is printed."""
     if n.kind is NotificationKind.COMMENT and n.idea is not None:
@@ -440,7 +454,11 @@ def describe(n: Notification) -> Any:
             "The results of the challenge “%(title)s” are published.", title=n.challenge.title
         )
     if n.kind is NotificationKind.PROJECT_STATUS and n.project is not None:
-        return _l("The project “%(title)s” has a new status.", title=n.project.title)
+        return _l(
+            "The project “%(title)s” has a new status: %(status)s.",
+            title=n.project.title,
+            status=_status_name(n.detail),
+        )
     if n.kind is NotificationKind.PROJECT_UPDATE and n.project is not None:
         return _l(
             "The project “%(title)s” posted an update: %(update)s",

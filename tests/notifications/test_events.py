@@ -126,7 +126,7 @@ def test_published_results_notify_followers_of_the_challenge_and_its_ideas_once(
     assert len(notifications_of(db, challenge_fan)) == 1
 
 
-def test_a_project_status_change_and_update_notify_its_followers(make, db):
+def test_a_project_status_change_and_update_notify_its_followers(client, make, db):
     p = project(make)
     fan = make.user()
     official = make.user(Role.OFFICIAL)
@@ -142,6 +142,10 @@ def test_a_project_status_change_and_update_notify_its_followers(make, db):
         (NotificationKind.PROJECT_UPDATE, "Digging starts"),
     ]
     assert notifications_of(db, official) == []
+    # The notification names the new status, in the reader's language.
+    client.login(fan)
+    page = client.get("/notifications", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert f"The project “{p.title}” has a new status: Planned." in page
 
 
 def test_people_who_want_no_mail_still_get_the_notification_in_the_site(make, db):
