@@ -208,6 +208,32 @@ def withdraw_vote(user: User, idea: Idea) -> None:
         raise Conflict(_l("You have not voted for this idea."))
 
 
+def ideas_voted_and_hidden(user: User, challenge: Challenge) -> list[Idea]:
+    """The ideas in ``challenge`` the user voted for that are no longer published
+    (a moderator hid them, or they wait for review): the user cannot open them to
+    take the vote back, and such ideas cannot win."""
+    return list(
+        db.session.scalars(
+            select(Idea)
+            .join(Vote, Vote.idea_id == Idea.id)
+            .where(
+                Vote.user_id == user.id,
+                Vote.challenge_id == challenge.id,
+                Idea.status != IdeaStatus.PUBLISHED,
+            )
+            .order_by(Idea.id)
+        )
+    )
+
+
+def withdraw_hidden_votes(user: User, challenge: Challenge) -> int:
+    """Give the user back their votes for ideas hidden since; only while voting is
+    open. Returns how many."""
+    if challenge.phase is not Phase.VOTING:
+        raise Conflict(_l("Votes can only be withdrawn while voting is open."))
+    return sum(discard_vote(user, idea) for idea in ideas_voted_and_hidden(user, challenge))
+
+
 def discard_vote(user: User, idea: Idea) -> bool:
     """Remove the user's vote for ``idea`` if there is one, counters kept right,
     whatever the phase (a voter who joins the idea's team loses that vote).

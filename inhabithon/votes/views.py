@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 
 from inhabithon import permissions as perm
 from inhabithon.challenges.models import Challenge
+from inhabithon.challenges.views import load_challenge
 from inhabithon.db import db
 from inhabithon.errors import DomainError, render_error
 from inhabithon.extensions import configured_limit, limiter, user_or_address
@@ -66,6 +67,30 @@ def cast(idea_id: int):  # noqa: ANN201
 @limiter.shared_limit(_vote_limit, scope="vote", key_func=user_or_address)
 def withdraw(idea_id: int):  # noqa: ANN201
     return _act(idea_id, services.withdraw_vote, _("Your vote is withdrawn."))  # type: ignore[arg-type]
+
+
+@bp.post("/challenges/<slug>/votes/hidden/withdraw")
+@limiter.shared_limit(_vote_limit, scope="vote", key_func=user_or_address)
+def withdraw_hidden(slug: str):  # noqa: ANN201
+    """Take back the votes for ideas hidden since (their pages are gone for the voter)."""
+    challenge = load_challenge(slug)
+    back = url_for("challenges.detail", slug=challenge.slug, _anchor="vote-budget")
+    if not perm.is_signed_in(current_user):
+        flash(_("Please log in to continue."), "info")
+        return redirect(url_for("accounts.login", next=back))
+    try:
+        given_back = services.withdraw_hidden_votes(current_user, challenge)
+    except DomainError as exc:
+        return render_error(exc.status, str(exc.message))
+    flash(
+        ngettext(
+            "%(num)d vote is yours to give again.",
+            "%(num)d votes are yours to give again.",
+            given_back,
+        ),
+        "success",
+    )
+    return redirect(back, 303)
 
 
 # --- vote integrity (officials) -------------------------------------------------------

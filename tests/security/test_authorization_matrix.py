@@ -130,6 +130,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("comments.delete", "POST"): "LODDOOL",  # its author, and officials
     ("votes.cast", "POST"): "LCOOOOL",  # not for one's own idea
     ("votes.withdraw", "POST"): "LCCCCCL",  # nobody has voted
+    ("votes.withdraw_hidden", "POST"): SIGNED_IN,  # nothing to give back: done at once
     ("votes.integrity", "GET"): OFFICIALS,
     ("votes.void", "GET"): OFFICIALS,
     ("votes.void", "POST"): OFFICIALS,
