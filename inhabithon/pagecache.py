@@ -161,14 +161,17 @@ class SharedPages:
         if data is None or millis is None or millis <= 0:
             return None
         meta, _, body = bytes(data).partition(b"\n")
-        about = json.loads(meta)
-        return Entry(
-            body,
-            tuple((str(n), str(v)) for n, v in about["headers"]),
-            time.monotonic() + millis / 1000,
-            bool(about["token"]),
-            str(about["mark"]).encode(),
-        )
+        try:
+            about = json.loads(meta)
+            return Entry(
+                body,
+                tuple((str(n), str(v)) for n, v in about["headers"]),
+                time.monotonic() + millis / 1000,
+                bool(about["token"]),
+                str(about["mark"]).encode(),
+            )
+        except (ValueError, KeyError, TypeError):  # written by another version: render anew
+            return None
 
     def put(self, key: tuple[str, ...], entry: Entry) -> None:
         meta = json.dumps(

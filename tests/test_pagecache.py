@@ -392,3 +392,19 @@ def test_without_redis_each_worker_goes_on_with_its_own_memory(
     assert [first.headers["X-Page-Cache"], second.headers["X-Page-Cache"]] == ["miss", "hit"]
     assert "Lonely square" in second.get_data(as_text=True)
     assert "Redis does not answer" in caplog.text
+
+
+def test_a_shared_page_written_in_another_format_is_rendered_anew(servers, make, redis_prefix):
+    first, second = servers
+    url = f"/challenges/{make.challenge(title='Renewed square').slug}"
+    first.get(url)
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    [name] = client.scan_iter(match=f"{redis_prefix}:page:*")
+    client.set(name, b"not json\n<html>", px=60_000)  # as an older release might have left it
+    client.close()
+
+    response = second.get(url)
+
+    assert response.status_code == 200
+    assert response.headers["X-Page-Cache"] == "miss"
+    assert "Renewed square" in response.get_data(as_text=True)
