@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -20,6 +19,7 @@ from inhabithon.challenges.models import Phase
 from inhabithon.ideas.models import Idea, IdeaStatus
 from tests.conftest import Client, bound_app, client_for
 from tests.factories import Factory
+from tests.scale.live import REDIS_BASE, redis_keys
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -281,18 +281,11 @@ def test_the_api_is_cached_and_still_answers_304_to_a_current_copy(visitor, cmak
 
 # --- several app servers: the pages they share through Redis ------------------------
 
-REDIS_TEST_URL = "redis://127.0.0.1:6379/5"  # the suite's Redis database (tests/scale/live.py)
-
 
 @pytest.fixture
 def redis_prefix() -> Iterator[str]:
-    prefix = f"inhabithon-test-{uuid.uuid4().hex[:12]}"
-    yield prefix
-    client = redis.Redis.from_url(REDIS_TEST_URL)
-    keys = list(client.scan_iter(match=f"{prefix}*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
+    with redis_keys() as prefix:
+        yield prefix
 
 
 @pytest.fixture
@@ -303,7 +296,7 @@ def servers(database_url, connection, db, redis_prefix) -> list[Client]:
             database_url,
             connection,
             PAGE_CACHE_SECONDS=60,
-            REDIS_URL=REDIS_TEST_URL,
+            REDIS_URL=REDIS_BASE,
             RATELIMIT_KEY_PREFIX=redis_prefix,
         )
         for _ in range(2)
@@ -354,7 +347,7 @@ def test_while_one_worker_renders_an_expired_page_another_serves_its_copy(
     cache = _local(second)
     [(key, entry)] = list(cache._entries.items())
     cache._entries[key] = dataclasses.replace(entry, expires=time.monotonic() - 1)
-    client = redis.Redis.from_url(REDIS_TEST_URL)
+    client = redis.Redis.from_url(REDIS_BASE)
     client.delete(*client.scan_iter(match=f"{redis_prefix}:page:*"))
     assert cache.shared.claim(key)  # as the first server does before it renders
 
@@ -372,7 +365,7 @@ def test_while_one_worker_renders_an_expired_page_another_serves_its_copy(
 def test_a_page_that_is_not_kept_lets_go_of_its_claim(servers, redis_prefix):
     first, _second = servers
     assert first.get("/challenges/no-such-challenge").status_code == 404
-    client = redis.Redis.from_url(REDIS_TEST_URL)
+    client = redis.Redis.from_url(REDIS_BASE)
     assert list(client.scan_iter(match=f"{redis_prefix}*")) == []
     client.close()
 
@@ -398,7 +391,7 @@ def test_a_shared_page_written_in_another_format_is_rendered_anew(servers, make,
     first, second = servers
     url = f"/challenges/{make.challenge(title='Renewed square').slug}"
     first.get(url)
-    client = redis.Redis.from_url(REDIS_TEST_URL)
+    client = redis.Redis.from_url(REDIS_BASE)
     [name] = client.scan_iter(match=f"{redis_prefix}:page:*")
     client.set(name, b"not json\n<html>", px=60_000)  # as an older release might have left it
     client.close()

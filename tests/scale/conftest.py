@@ -4,12 +4,10 @@ sessions, and gunicorn servers stopped at the end whatever happens."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import redis
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -17,7 +15,7 @@ from inhabithon.db import make_engine
 from inhabithon.migrate import upgrade
 from tests.conftest import fresh_database_url
 from tests.factories import Factory
-from tests.scale.live import REDIS_BASE, Server, Sessions
+from tests.scale.live import Server, Sessions, redis_keys
 
 
 @pytest.fixture(scope="module")
@@ -55,13 +53,8 @@ def world(sessions: Sessions, live_engine: sa.Engine) -> Iterator[tuple[Factory,
 @pytest.fixture(scope="module")
 def redis_prefix() -> Iterator[str]:
     """A key prefix of this module's own in Redis db 5; its keys are deleted after."""
-    prefix = f"inhabithon-test-{uuid.uuid4().hex[:12]}"
-    yield prefix
-    client = redis.Redis.from_url(REDIS_BASE)
-    keys = list(client.scan_iter(match=f"*{prefix}*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
+    with redis_keys() as prefix:
+        yield prefix
 
 
 @pytest.fixture(scope="module")

@@ -16,10 +16,14 @@ import subprocess
 import sys
 import time
 import urllib.parse
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import redis
 import sqlalchemy as sa
 from flask import Flask
 from itsdangerous import URLSafeTimedSerializer
@@ -34,6 +38,20 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 SECRET = "scale-test-secret-key-long-enough-for-production-rules"
 REDIS_BASE = "redis://127.0.0.1:6379/5"  # db 5: the test suite's Redis database
 IDLE_REUSE_SECONDS = 1.0  # a keep-alive connection idle longer is replaced
+
+
+@contextmanager
+def redis_keys() -> Iterator[str]:
+    """A key prefix of one's own in the suite's Redis database; its keys are deleted after."""
+    prefix = f"inhabithon-test-{uuid.uuid4().hex[:12]}"
+    try:
+        yield prefix
+    finally:
+        client = redis.Redis.from_url(REDIS_BASE)
+        keys = list(client.scan_iter(match=f"*{prefix}*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
 
 
 def free_port() -> int:
