@@ -1,9 +1,10 @@
 """The two full-text backends behind one interface.
 
-Each gives the rows of the index that match a parsed query as a subquery
-with the columns ``kind``, ``ref_id``, ``language`` and ``relevance``
-(higher is better). Everything else (visibility, filters, grouping,
-pagination) is common SQL in ``services``.
+Each gives the rows of the index that match a parsed query and that the
+public may see (the index's ``visible``, kept by the triggers of migration
+e5c9f1a4f605) as a subquery with the columns ``kind``, ``ref_id``,
+``language`` and ``relevance`` (higher is better). Everything else (filters,
+grouping, pagination) is common SQL in ``services``.
 
 - SQLite: the FTS5 table ``search_index``; relevance is ``-bm25`` with the
   title weighing ten times the body.
@@ -28,8 +29,8 @@ _COLUMNS = (
 
 _SQLITE = sa.text(
     "SELECT kind, ref_id, language, "
-    "-bm25(search_index, 0.0, 0.0, 0.0, 10.0, 1.0) AS relevance "
-    "FROM search_index WHERE search_index MATCH :match"
+    "-bm25(search_index, 0.0, 0.0, 0.0, 0.0, 10.0, 1.0) AS relevance "
+    "FROM search_index WHERE search_index MATCH :match AND visible = 1"
 )
 
 # The query is parsed with each configuration and the results OR-ed, so the
@@ -38,7 +39,7 @@ _POSTGRES = sa.text(
     "SELECT kind, ref_id, language, ts_rank(tsv, query)::float8 AS relevance "
     "FROM search_documents, (SELECT to_tsquery('swedish', :q) || "
     "to_tsquery('english', :q) || to_tsquery('simple', :q) AS query) AS parsed "
-    "WHERE tsv @@ query"
+    "WHERE tsv @@ query AND visible"
 )
 
 
@@ -47,7 +48,8 @@ def is_postgres(session: Session) -> bool:
 
 
 def matches(session: Session, parsed: ParsedQuery) -> sa.Subquery:
-    """The matching index rows (one per source text: translations are rows of their own)."""
+    """The matching index rows that the public may see (one per source text:
+    translations are rows of their own)."""
     if is_postgres(session):
         stmt = _POSTGRES.bindparams(q=tsquery(parsed))
     else:

@@ -1,16 +1,16 @@
 """Search across challenges, ideas and projects: the one interface the views use.
 
 ``search(text, filters)`` parses the visitor's text (``query``), asks the
-database's own full-text index for matching rows (``backends``: FTS5 on
-SQLite, tsvector on PostgreSQL), keeps only what the public may see
-(published challenges, published ideas in published challenges, projects),
-applies the filters, and returns one page of results grouped by kind with
-the count of each kind. Highlighting is done here in Python for both
-databases: the text is escaped first, then matches are wrapped in ``<mark>``.
+database's own full-text index for the matching rows that the public may see
+(``backends``: FTS5 on SQLite, tsvector on PostgreSQL; the index knows what is
+visible: published challenges, published ideas in published challenges,
+projects), applies the filters, and returns one page of results grouped by
+kind with the count of each kind. Highlighting is done here in Python for
+both databases: the text is escaped first, then matches are wrapped in
+``<mark>``.
 
 A page costs a fixed number of queries: one for the hits and the counts of
-each kind (a second for the counts when one kind is paged through), and at
-most four to load what the hits show.
+each kind, and at most four to load what the hits show.
 """
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ class Kind(enum.StrEnum):
     PROJECT = "project"
 
 
+# Kinds whose texts are indexed once per language (translations); an idea has one text.
+TRANSLATED = frozenset({Kind.CHALLENGE, Kind.PROJECT})
+
 KIND_LABELS = {
     Kind.CHALLENGE: _l("Challenges"),
     Kind.IDEA: _l("Ideas"),
@@ -60,6 +63,10 @@ class Filters:
     phase: Phase | None = None  # of challenges and their ideas
     status: ProjectStatus | None = None  # of projects
     language: str | None = None  # the language a matching text is written in
+
+    def need_sources(self) -> bool:
+        """Whether these filters look at the source tables (not the index alone)."""
+        return any(f is not None for f in (self.event, self.challenge, self.phase, self.status))
 
     def kinds(self) -> list[Kind]:
         """The kinds these filters can apply to (a phase has no projects,
@@ -135,21 +142,49 @@ def _phase_condition(ch: Any, phase: Phase, now: dt.datetime) -> sa.ColumnElemen
     return conditions.get(phase, sa.false())
 
 
-def _visible(parsed: ParsedQuery, filters: Filters) -> sa.Subquery:
-    """One row per visible, filtered result: kind, ref_id, language, relevance."""
+def _best(parsed: ParsedQuery, filters: Filters) -> sa.Subquery:
+    """The matching index rows the public may see, one per result: the best of a
+    challenge's or project's texts in several languages; an idea has one text."""
     m = backends.matches(db.session, parsed)
-    dedup = select(
-        m.c.kind,
-        m.c.ref_id,
-        m.c.language,
-        m.c.relevance,
-        func.row_number()
-        .over(partition_by=(m.c.kind, m.c.ref_id), order_by=(m.c.relevance.desc(), m.c.language))
-        .label("dup"),
-    ).where(m.c.kind.in_([k.value for k in filters.kinds()]))
-    if filters.language:
-        dedup = dedup.where(m.c.language == filters.language)
-    best = dedup.subquery("best")
+    kinds = filters.kinds()
+    columns = (m.c.kind, m.c.ref_id, m.c.language, m.c.relevance)
+    language = [m.c.language == filters.language] if filters.language else []
+    parts: list[sa.Select[Any]] = []
+    if Kind.IDEA in kinds:
+        parts.append(select(*columns).where(m.c.kind == Kind.IDEA.value, *language))
+    translated = [k.value for k in kinds if k in TRANSLATED]
+    if translated:
+        ranked = (
+            select(
+                *columns,
+                func.row_number()
+                .over(
+                    partition_by=(m.c.kind, m.c.ref_id),
+                    order_by=(m.c.relevance.desc(), m.c.language),
+                )
+                .label("dup"),
+            )
+            .where(m.c.kind.in_(translated), *language)
+            .subquery("ranked")
+        )
+        parts.append(
+            select(ranked.c.kind, ranked.c.ref_id, ranked.c.language, ranked.c.relevance).where(
+                ranked.c.dup == 1
+            )
+        )
+    return (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery("best")
+
+
+def _visible(parsed: ParsedQuery, filters: Filters) -> sa.Select[Any]:
+    """One row per visible, filtered result: kind, ref_id, language, relevance.
+
+    What the public may see is decided by the index itself (``backends``); the
+    source tables are joined only to filter by event, challenge, phase or
+    project status."""
+    best = _best(parsed, filters)
+    columns = (best.c.kind, best.c.ref_id, best.c.language, best.c.relevance)
+    if not filters.need_sources():
+        return select(*columns)
 
     ch = aliased(Challenge, name="ch")
     idea = aliased(Idea, name="idea")
@@ -157,13 +192,9 @@ def _visible(parsed: ParsedQuery, filters: Filters) -> sa.Subquery:
     proj = aliased(Project, name="proj")
     now = utcnow()
 
-    challenge_ok: list[Any] = [best.c.kind == Kind.CHALLENGE.value, ch.is_published.is_(True)]
-    idea_ok: list[Any] = [
-        best.c.kind == Kind.IDEA.value,
-        idea.status == IdeaStatus.PUBLISHED,
-        ich.is_published.is_(True),
-    ]
-    project_ok: list[Any] = [best.c.kind == Kind.PROJECT.value, proj.id.is_not(None)]
+    challenge_ok: list[Any] = [best.c.kind == Kind.CHALLENGE.value]
+    idea_ok: list[Any] = [best.c.kind == Kind.IDEA.value]
+    project_ok: list[Any] = [best.c.kind == Kind.PROJECT.value]
     if filters.event is not None:
         challenge_ok.append(ch.event_id == filters.event.id)
         idea_ok.append(ich.event_id == filters.event.id)
@@ -180,17 +211,15 @@ def _visible(parsed: ParsedQuery, filters: Filters) -> sa.Subquery:
 
     # One plain join per kind, so the planner can hash-join each (an OR over outer
     # joins made it loop over the challenges for every match: 200 ms for 20,000 ideas).
-    columns = (best.c.kind, best.c.ref_id, best.c.language, best.c.relevance)
-    first = best.c.dup == 1
-    challenges = select(*columns).join(ch, ch.id == best.c.ref_id).where(first, *challenge_ok)
+    challenges = select(*columns).join(ch, ch.id == best.c.ref_id).where(*challenge_ok)
     ideas = (
         select(*columns)
         .join(idea, idea.id == best.c.ref_id)
         .join(ich, ich.id == idea.challenge_id)
-        .where(first, *idea_ok)
+        .where(*idea_ok)
     )
-    projects = select(*columns).join(proj, proj.id == best.c.ref_id).where(first, *project_ok)
-    return sa.union_all(challenges, ideas, projects).subquery("visible")
+    projects = select(*columns).join(proj, proj.id == best.c.ref_id).where(*project_ok)
+    return sa.union_all(challenges, ideas, projects)
 
 
 def search(
@@ -202,43 +231,57 @@ def search(
 ) -> Results:
     """One page of public results for ``text``: the first ``per_kind`` of each
     kind, or with ``filters.kind`` a page of that kind continued by key
-    after the cursor ``after``."""
+    after the cursor ``after``; with the count of each kind.
+
+    One statement: the results are found and ranked once (a common table
+    expression), then counted per kind and the best of each kind taken (a
+    top-N sort, not a sort of every match)."""
     text = check_text(text)
     parsed = parse(text)
     results = Results(text=text, parsed=parsed, filters=filters)
     if parsed.is_empty or not filters.kinds():
         return results
-    v = _visible(parsed, filters)
+    v = _visible(parsed, filters).cte("hits")
     order = (v.c.relevance.desc(), v.c.ref_id.desc())
+    counts = select(
+        v.c.kind,
+        sa.cast(sa.null(), sa.Integer).label("ref_id"),
+        sa.cast(sa.null(), sa.String).label("language"),
+        sa.cast(sa.null(), sa.Float).label("relevance"),
+        func.count().label("total"),
+    ).group_by(v.c.kind)
+    pages: list[sa.Subquery] = []
     if filters.kind is None:
-        # The first few of each kind and each kind's count in one pass over the matches.
-        numbered = select(
-            v,
-            func.row_number().over(partition_by=v.c.kind, order_by=order).label("rn"),
-            func.count().over(partition_by=v.c.kind).label("total"),
-        ).subquery("numbered")
-        page = select(
-            numbered.c.kind,
-            numbered.c.ref_id,
-            numbered.c.language,
-            numbered.c.relevance,
-            numbered.c.total,
-        ).where(numbered.c.rn <= per_kind)
-        rows = list(db.session.execute(page.order_by(numbered.c.kind, numbered.c.rn)))
-        results.counts = {Kind(row.kind): int(row.total) for row in rows}
+        for kind in filters.kinds():
+            pages.append(
+                select(v).where(v.c.kind == kind.value).order_by(*order).limit(per_kind).subquery()
+            )
+        limit = per_kind
     else:
-        results.counts = {
-            Kind(kind): count
-            for kind, count in db.session.execute(select(v.c.kind, func.count()).group_by(v.c.kind))
-        }
         page = select(v).where(v.c.kind == filters.kind.value)
         cursor = decode_cursor(after)
         if cursor is not None:
             page = page.where(sa.tuple_(v.c.relevance, v.c.ref_id) < sa.tuple_(*cursor))
-        rows = list(db.session.execute(page.order_by(*order).limit(per_page + 1)))
-        if len(rows) > per_page:
-            rows = rows[:per_page]
-            results.next_cursor = encode_cursor(rows[-1].relevance, rows[-1].ref_id)
+        pages.append(page.order_by(*order).limit(per_page + 1).subquery())
+        limit = per_page
+    statement = sa.union_all(
+        counts,
+        *(
+            select(p.c.kind, p.c.ref_id, p.c.language, p.c.relevance, sa.null().label("total"))
+            for p in pages
+        ),
+    )
+    rows = []
+    for row in db.session.execute(statement):
+        if row.total is not None:
+            results.counts[Kind(row.kind)] = int(row.total)
+        else:
+            rows.append(row)
+    rank = {kind: i for i, kind in enumerate(Kind)}
+    rows.sort(key=lambda r: (rank[Kind(r.kind)], -r.relevance, -r.ref_id))
+    if filters.kind is not None and len(rows) > limit:
+        rows = rows[:limit]
+        results.next_cursor = encode_cursor(rows[-1].relevance, rows[-1].ref_id)
     results.hits = _load_hits(rows, parsed)
     return results
 
@@ -248,7 +291,9 @@ def _plain(html: str) -> str:
 
 
 def _load_hits(rows: list[Any], parsed: ParsedQuery) -> dict[Kind, list[Hit]]:
-    """The objects behind the rows, with their texts in the language that matched."""
+    """The objects behind the rows, with their texts in the language that matched.
+    Whether the public may see them is checked once more on the objects, so a
+    hidden idea could never be shown even if the index's flag were wrong."""
     ids: dict[Kind, list[int]] = {k: [] for k in Kind}
     for row in rows:
         ids[Kind(row.kind)].append(row.ref_id)
@@ -296,14 +341,14 @@ def _load_hits(rows: list[Any], parsed: ParsedQuery) -> dict[Kind, list[Hit]]:
         obj: Any
         if kind is Kind.CHALLENGE:
             obj = challenges.get(row.ref_id)
-            if obj is None:
+            if obj is None or not obj.is_published:  # the index's flag, checked once more
                 continue
             tr = next((t for t in obj.translations if t.language == row.language), None)
             source = tr if tr is not None and row.language != obj.language else obj
             title, body = source.title, f"{source.summary} {_plain(source.description_html)}"
         elif kind is Kind.IDEA:
             obj = ideas.get(row.ref_id)
-            if obj is None:
+            if obj is None or obj.status != IdeaStatus.PUBLISHED or not obj.challenge.is_published:
                 continue
             title, body = obj.title, f"{obj.summary} {_plain(obj.body_html)}"
         else:

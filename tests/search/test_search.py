@@ -12,6 +12,7 @@ from inhabithon.accounts.models import Role
 from inhabithon.challenges.models import Phase
 from inhabithon.ideas.models import AuthorDisplay, IdeaStatus
 from inhabithon.search.query import fts5_match, parse, tsquery
+from tests.challenges.test_manage_challenges import challenge_form
 from tests.projects.helpers import project, set_status
 
 
@@ -279,6 +280,57 @@ def test_editing_a_challenge_translation_changes_the_results_at_once(client, mak
     assert hits(page(client, q="footpaths")) == []
 
 
+def test_unpublishing_a_challenge_hides_it_its_translations_and_ideas_at_once(client, make):
+    challenge = make.challenge(title="Trygga stråk", language="sv")
+    make.challenge_translation(challenge, "en", title="Safe walkways")
+    shown = make.idea(challenge, title="Lampor längs stråket")
+    make.idea(challenge, title="Dolda lampor", status=IdeaStatus.HIDDEN)
+    other = make.idea(make.challenge(title="Parker"), title="Lampor i parken")
+    client.login(make.user(Role.OFFICIAL))
+    edit = f"/manage/challenges/{challenge.slug}/edit"
+
+    assert client.post(edit, data=challenge_form(slug=challenge.slug)).status_code == 303
+    assert hits(page(client, q="stråk")) == []
+    assert hits(page(client, q="walkways")) == []
+    html = page(client, q="lampor")
+    assert idea_hrefs(html) == [f"/ideas/{other.id}"]
+    assert "1 result" in html  # counted from the index, which knows at once
+
+    published = challenge_form(slug=challenge.slug, is_published="y")
+    assert client.post(edit, data=published).status_code == 303
+    assert hits(page(client, q="walkways")) == [("challenge", f"/challenges/{challenge.slug}")]
+    html = page(client, q="lampor")
+    assert sorted(idea_hrefs(html)) == sorted([f"/ideas/{shown.id}", f"/ideas/{other.id}"])
+    assert "2 results" in html  # the hidden idea stays hidden
+
+
+def test_restoring_a_hidden_idea_makes_it_findable_again(client, make):
+    idea = make.idea(make.challenge(), title="Sittbänkar vid torget", status=IdeaStatus.HIDDEN)
+    assert idea_hrefs(page(client, q="sittbänkar")) == []
+    client.login(make.user(Role.OFFICIAL))
+    response = client.post(
+        f"/moderation/ideas/{idea.id}",
+        data={"action": "restore", f"idea-{idea.id}-reason": "Fine after all."},
+    )
+    assert response.status_code == 303
+    assert idea_hrefs(page(client, q="sittbänkar")) == [f"/ideas/{idea.id}"]
+
+
+def test_a_wrong_index_flag_still_never_shows_a_hidden_idea(client, make, db):
+    """The index decides what is counted; the page checks each shown idea once more."""
+    idea = make.idea(make.challenge(), title="Hemliga cyklar", status=IdeaStatus.HIDDEN)
+    if db.get_bind().dialect.name == "postgresql":
+        stale = "UPDATE search_documents SET visible = true WHERE id = :id * 8 + 3"
+    else:
+        stale = "UPDATE search_index SET visible = 1 WHERE rowid = :id * 8 + 3"
+    db.execute(sa.text(stale), {"id": idea.id})  # as if a write had slipped past the triggers
+    db.commit()
+
+    html = page(client, q="cyklar")
+    assert idea_hrefs(html) == []
+    assert "Hemliga" not in html
+
+
 def test_publishing_a_project_makes_it_findable_at_once(client, make):
     assert hits(page(client, q="växthus")) == []
     client.login(make.user(Role.OFFICIAL))
@@ -433,7 +485,7 @@ def test_the_index_is_used_and_its_triggers_survive_every_later_migration(db):
                 )
             )
         )
-        assert len(triggers) == 15
+        assert len(triggers) == 16
         plan = " ".join(
             str(row[-1])
             for row in db.execute(
