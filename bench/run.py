@@ -46,6 +46,7 @@ from inhabithon.db import make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+FLASK = Path(sys.executable).with_name("flask")
 CSRF_RAW = "b" * 40
 
 # Goals from issue 7 (this 2-core machine, ratios to the baseline).
@@ -98,6 +99,26 @@ def gunicorn(app_spec: str, env: dict[str, str], workers: int, threads: int) -> 
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+@contextmanager
+def refresher(env: dict[str, str]) -> Iterator[None]:
+    """``flask pages refresh --loop`` beside the app's servers, as in production
+    when they share their pages through Redis (nothing without REDIS_URL)."""
+    if "REDIS_URL" not in env:
+        yield
+        return
+    process = subprocess.Popen(
+        [str(FLASK), "--app", "app", "pages", "refresh", "--loop"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        yield
+    finally:
+        process.terminate()
+        process.wait(30)
 
 
 @dataclass
@@ -374,8 +395,10 @@ def benchmark(url: str, preset: Preset, s: Settings) -> str:
     generation_seconds = time.monotonic() - t
     few_engine = make_engine(few_url)
     signer = Signer(url)
+    env = app_env(url)
     with (
-        gunicorn("app:app", app_env(url), s.workers, s.threads) as app_port,
+        gunicorn("app:app", env, s.workers, s.threads) as app_port,
+        refresher(env),
         gunicorn("app:app", app_env(few_url), s.workers, s.threads) as few_port,
     ):
         world = read_world(engine)
@@ -525,7 +548,8 @@ def report(
         f"gunicorn {s.workers} workers x {s.threads} threads for every app; "
         f"baseline page {page_bytes:,} bytes; "
         + (
-            "Redis (REDIS_URL) shared by the app's workers, as on several servers."
+            "Redis (REDIS_URL) shared by the app's workers, as on several servers, "
+            "and the page refresher (flask pages refresh --loop) beside them."
             if redis_answers()
             else "no Redis: each worker keeps its own page cache."
         ),

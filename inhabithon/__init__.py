@@ -160,6 +160,7 @@ def _register_commands(app: Flask) -> None:
     from inhabithon.demo import demo_cli
     from inhabithon.mail.cli import mail_cli
     from inhabithon.migrate import db_cli
+    from inhabithon.pagecache import pages_cli
     from inhabithon.weekend.cli import weekend_cli
 
     app.cli.add_command(users_cli)
@@ -167,3 +168,4 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(weekend_cli)
+    app.cli.add_command(pages_cli)

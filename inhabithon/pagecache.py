@@ -29,6 +29,15 @@ page that has just expired, the others serve their copy of it (at most twice
 ``PAGE_CACHE_SECONDS`` old) instead of rendering it too. Each worker still keeps
 the pages in its own memory, so Redis is asked at most once per page and period.
 If Redis does not answer, each worker goes on with its own memory alone.
+
+Busy pages are rendered again before they expire by ``flask pages refresh
+--loop`` (one process beside the app servers; more are harmless), so that no
+visitor waits for a render of a page that many are reading: a render under
+load takes 100 ms to a second, and everyone queued behind it on that worker
+waits as long (the cached pages' p99, bench/RESULTS.md run 9). A page counts
+as busy when a worker took it from Redis (a copy another worker rendered)
+within the last ``PAGE_CACHE_SECONDS``; one asked for once is never rendered
+again, so a flood of distinct addresses costs no extra render.
 """
 
 from __future__ import annotations
@@ -45,7 +54,9 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, ParamSpec
 
+import click
 from flask import Flask, Response, current_app, g, make_response, request, session
+from flask.cli import AppGroup
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -54,6 +65,8 @@ from redis import Redis, RedisError
 log = logging.getLogger(__name__)
 
 EXTENSION = "inhabithon_page_cache"
+# Set in the WSGI environ of the refresher's own requests (no HTTP header can set it).
+REFRESH = "inhabithon.page_refresh"
 # Cut in where the CSRF token was; random per process, so no content can contain it.
 TOKEN_MARK = f"csrf-{secrets.token_hex(16)}".encode()
 # Headers of the view's own response that are not replayed: they are the server's
@@ -136,7 +149,9 @@ class SharedPages:
     def __init__(self, client: Redis, prefix: str, seconds: float) -> None:
         self.client = client
         self.prefix = prefix
+        self.seconds = seconds
         self.millis = max(1, int(seconds * 1000))
+        self.asked = f"{prefix}:page-asked"  # sorted set: page key -> when a worker last took it
         self._warned = False
 
     def _name(self, key: tuple[str, ...]) -> str:
@@ -163,7 +178,7 @@ class SharedPages:
         meta, _, body = bytes(data).partition(b"\n")
         try:
             about = json.loads(meta)
-            return Entry(
+            entry = Entry(
                 body,
                 tuple((str(n), str(v)) for n, v in about["headers"]),
                 time.monotonic() + millis / 1000,
@@ -172,6 +187,32 @@ class SharedPages:
             )
         except (ValueError, KeyError, TypeError):  # written by another version: render anew
             return None
+        try:  # a page workers share is a busy one: the refresher keeps it rendered
+            self.client.zadd(self.asked, {json.dumps(key): time.time()})
+        except RedisError as exc:
+            self._failed(exc)
+        return entry
+
+    def due(self, lead: float, limit: int) -> list[tuple[str, ...]]:
+        """The busy pages (taken from Redis by a worker within the last period)
+        whose shared copy is gone or expires within ``lead`` seconds, busiest first."""
+        since = time.time() - self.seconds
+        try:
+            with self.client.pipeline(transaction=False) as pipe:
+                pipe.zremrangebyscore(self.asked, "-inf", f"({since}")
+                pipe.zrevrangebyscore(self.asked, "+inf", since, start=0, num=limit)
+                _, members = pipe.execute()
+            keys = [tuple(str(part) for part in json.loads(m)) for m in members]
+            with self.client.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    pipe.pttl(self._name(key))
+                left = pipe.execute()
+        except RedisError as exc:
+            self._failed(exc)
+            return []
+        except (ValueError, TypeError):
+            return []
+        return [key for key, millis in zip(keys, left, strict=True) if millis < lead * 1000]
 
     def put(self, key: tuple[str, ...], entry: Entry) -> None:
         meta = json.dumps(
@@ -275,6 +316,10 @@ def for_visitors(view: Callable[P, Any]) -> Callable[P, Any]:
         if cache is None:
             return view(*args, **kwargs)
         key = _key()
+        if request.environ.get(REFRESH) and cache.shared is not None:
+            if not cache.shared.claim(key):  # a worker is rendering it right now
+                return current_app.response_class(status=204)
+            return _render(view, args, kwargs, cache, key, claimed=True)
         entry = cache.get(key)
         if entry is not None:
             return _serve(entry)
@@ -290,21 +335,83 @@ def for_visitors(view: Callable[P, Any]) -> Callable[P, Any]:
                 entry = cache.stale(key)
                 if entry is not None:
                     return _serve(entry, "stale")
-        try:
-            session_keys = set(session.keys())
-            response = make_response(view(*args, **kwargs))
-            fresh = _entry(response, session_keys, cache.seconds)
-        except BaseException:
-            if claimed and shared is not None:
-                shared.release(key)
-            raise
-        if fresh is not None:
-            cache.put(key, fresh)
-            if shared is not None:
-                shared.put(key, fresh)  # and lets go of the claim
-            response.headers["X-Page-Cache"] = "miss"
-        elif claimed and shared is not None:
-            shared.release(key)
-        return response
+        return _render(view, args, kwargs, cache, key, claimed)
 
     return wrapper
+
+
+def _render(
+    view: Callable[..., Any],
+    args: Any,
+    kwargs: Any,
+    cache: PageCache,
+    key: tuple[str, ...],
+    claimed: bool,
+) -> Response:
+    """Render the page and keep it, here and in Redis, if it may be shared."""
+    shared = cache.shared
+    try:
+        session_keys = set(session.keys())
+        response = make_response(view(*args, **kwargs))
+        fresh = _entry(response, session_keys, cache.seconds)
+    except BaseException:
+        if claimed and shared is not None:
+            shared.release(key)
+        raise
+    if fresh is not None:
+        cache.put(key, fresh)
+        if shared is not None:
+            shared.put(key, fresh)  # and lets go of the claim
+        response.headers["X-Page-Cache"] = "miss"
+    elif claimed and shared is not None:
+        shared.release(key)
+    return response
+
+
+# --- the refresher: ``flask pages refresh --loop`` ------------------------------------
+
+REFRESH_LIMIT = 200  # pages rendered again per round at most (the busiest first)
+
+
+def refresh_due(app: Flask, lead: float | None = None) -> int:
+    """Render again every busy page whose shared copy expires within ``lead``
+    seconds (default: a fifth of ``PAGE_CACHE_SECONDS``, at least 0.5 s); returns
+    how many were rendered. Each is asked for through the app like a visitor's
+    request, in the language and at the address it was asked for."""
+    cache: PageCache | None = app.extensions.get(EXTENSION)
+    if cache is None or cache.shared is None:
+        return 0
+    if lead is None:
+        lead = max(0.5, cache.seconds / 5)
+    client = app.test_client(use_cookies=False)
+    rendered = 0
+    for scheme, host, path, locale in cache.shared.due(lead, REFRESH_LIMIT):
+        response = client.get(
+            path,
+            base_url=f"{scheme}://{host}",
+            headers={"Accept-Language": locale},
+            environ_overrides={REFRESH: True},
+        )
+        rendered += response.headers.get("X-Page-Cache") == "miss"
+    return rendered
+
+
+pages_cli = AppGroup("pages", help="The page cache shared by the app servers.")
+
+
+@pages_cli.command("refresh")
+@click.option("--loop", is_flag=True, help="Keep running, looking every --every seconds.")
+@click.option("--every", default=0.25, show_default=True)
+def refresh_cmd(loop: bool, every: float) -> None:
+    """Render the busy public pages again before their shared copies expire."""
+    cache: PageCache | None = current_app.extensions.get(EXTENSION)
+    if cache is None or cache.shared is None:
+        raise click.ClickException(
+            "The page cache is not shared: set REDIS_URL and PAGE_CACHE_SECONDS above 0."
+        )
+    while True:
+        rendered = refresh_due(current_app._get_current_object())  # type: ignore[attr-defined]
+        if not loop:
+            click.echo(f"rendered {rendered} page(s) again")
+            return
+        time.sleep(every)

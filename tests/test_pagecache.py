@@ -401,3 +401,104 @@ def test_a_shared_page_written_in_another_format_is_rendered_anew(servers, make,
     assert response.status_code == 200
     assert response.headers["X-Page-Cache"] == "miss"
     assert "Renewed square" in response.get_data(as_text=True)
+
+
+# --- the refresher: busy pages rendered again before they expire ----------------------
+
+
+def _shared_name(client: redis.Redis, prefix: str) -> bytes:
+    [name] = [n for n in client.scan_iter(match=f"{prefix}:page:*") if b"claim" not in n]
+    return name
+
+
+def test_a_busy_page_is_rendered_again_before_it_expires_so_no_visitor_waits(
+    servers, make, db, redis_prefix, count_queries
+):
+    first, second = servers
+    challenge = make.challenge(title="Busy square")
+    url = f"/challenges/{challenge.slug}"
+    first.get(url)
+    assert second.get(url).headers["X-Page-Cache"] == "shared"  # so the page is busy
+    challenge.title = "Busier square"
+    db.commit()
+    client = redis.Redis.from_url(REDIS_BASE)
+    client.pexpire(_shared_name(client, redis_prefix), 300)  # about to expire
+
+    assert pagecache.refresh_due(first.application, lead=1.0) == 1
+
+    assert client.pttl(_shared_name(client, redis_prefix)) > 50_000  # a whole period again
+    _expire(second.application)
+    count_queries.statements.clear()
+    response = second.get(url)
+    assert response.headers["X-Page-Cache"] == "shared"
+    assert count_queries.statements == []  # no visitor's request rendered it
+    assert "Busier square" in response.get_data(as_text=True)
+    # Its form still carries this visitor's own working token.
+    token = TOKEN.search(response.get_data(as_text=True)).group(1)
+    switched = second.post(
+        "/language", data={"lang": "en", "next": url, "csrf_token": token}, csrf=False
+    )
+    assert switched.status_code == 303
+    assert pagecache.refresh_due(first.application, lead=1.0) == 0  # not due yet
+    client.close()
+
+
+def test_a_page_asked_for_once_is_not_rendered_again(servers, make, redis_prefix):
+    first, _second = servers
+    first.get(f"/challenges/{make.challenge(title='Quiet square').slug}")
+    first.get("/search?q=one-off")
+    client = redis.Redis.from_url(REDIS_BASE)
+    for name in client.scan_iter(match=f"{redis_prefix}:page:*"):
+        client.pexpire(name, 300)
+
+    assert pagecache.refresh_due(first.application, lead=1.0) == 0
+    client.close()
+
+
+def test_a_page_no_one_asked_for_in_a_period_is_no_longer_rendered_again(
+    servers, make, redis_prefix, monkeypatch
+):
+    first, second = servers
+    url = f"/challenges/{make.challenge(title='Emptying square').slug}"
+    first.get(url)
+    second.get(url)
+    client = redis.Redis.from_url(REDIS_BASE)
+    client.pexpire(_shared_name(client, redis_prefix), 300)
+    later = time.time() + 61  # a period (60 s here) without anyone taking it from Redis
+    monkeypatch.setattr(pagecache.time, "time", lambda: later)
+
+    assert pagecache.refresh_due(first.application, lead=1.0) == 0
+    assert client.zcard(f"{redis_prefix}:page-asked") == 0  # and it is forgotten
+    client.close()
+
+
+def test_the_refresher_leaves_a_page_another_worker_is_rendering(servers, make, redis_prefix):
+    first, second = servers
+    url = f"/challenges/{make.challenge(title='Claimed square').slug}"
+    first.get(url)
+    second.get(url)
+    client = redis.Redis.from_url(REDIS_BASE)
+    name = _shared_name(client, redis_prefix)
+    client.pexpire(name, 300)
+    client.set(name + b":claim", b"1", ex=10)  # a worker is rendering it
+
+    assert pagecache.refresh_due(first.application, lead=1.0) == 0
+    assert client.pttl(name) <= 300
+    client.close()
+
+
+def test_the_refresh_command(servers, make):
+    first, second = servers
+    url = f"/challenges/{make.challenge(title='Commanded square').slug}"
+    first.get(url)
+    second.get(url)
+
+    result = first.application.test_cli_runner().invoke(args=["pages", "refresh"])
+    assert result.exit_code == 0, result.output
+    assert "rendered 0 page(s) again" in result.output  # nothing due yet
+
+
+def test_the_refresh_command_refuses_to_run_without_a_shared_cache(app):
+    result = app.test_cli_runner().invoke(args=["pages", "refresh", "--loop"])
+    assert result.exit_code == 1
+    assert "REDIS_URL" in result.output

@@ -175,7 +175,7 @@ def _best(parsed: ParsedQuery, filters: Filters) -> sa.Subquery:
     return (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery("best")
 
 
-def _visible(parsed: ParsedQuery, filters: Filters) -> sa.Select[Any]:
+def _visible(parsed: ParsedQuery, filters: Filters) -> sa.Select[Any] | sa.CompoundSelect[Any]:
     """One row per visible, filtered result: kind, ref_id, language, relevance.
 
     What the public may see is decided by the index itself (``backends``); the
