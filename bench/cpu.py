@@ -5,10 +5,11 @@
 Builds the small data set (SQLite in a temporary folder unless ``--database-url``
 names one), then sends each page of ``bench.run.pages()`` ``--repeat`` times
 through the app's test client in one thread, as a visitor who is not logged in
-(served from the page cache, as in production) and as a logged-in resident
-(rendered afresh), and prints the CPU milliseconds per request
+and as a logged-in resident (both served the copies kept for them, as in
+production; the resident's personal parts filled in), and as a guide (who holds
+a role: rendered afresh), and prints the CPU milliseconds per request
 (``time.process_time``: the machine's other load does not count). With
-``--profile PAGE [--signed-in]`` it also prints the cProfile of that page.
+``--profile PAGE [--reader resident|guide]`` it also prints the cProfile of that page.
 
 The load run (``bench.run``) says how fast the site is on this machine; this
 says which request costs what, so a change can be measured before the load run.
@@ -27,7 +28,7 @@ from pathlib import Path
 from bench import baseline
 from bench.generate import BENCH_SECRET, PRESETS, generate
 from bench.load import Request
-from bench.run import Signer, pages, read_world
+from bench.run import READERS, Signer, pages, read_world
 from inhabithon import create_app
 from inhabithon.db import make_engine
 
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=60)
     parser.add_argument("--profile", help="a page name from bench.run.pages()")
     parser.add_argument("--lines", type=int, default=40)
-    parser.add_argument("--signed-in", action="store_true", help="profile the logged-in page")
+    parser.add_argument("--reader", choices=READERS, default="visitor", help="who --profile asks")
     parser.add_argument(
         "--page-cache", type=float, default=5.0, help="PAGE_CACHE_SECONDS (production: 5)"
     )
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     world = read_world(make_engine(url))
     signer = Signer(url)
-    visitor, resident = pages(world, signer), pages(world, signer, signed_in=True)
+    tables = {reader: pages(world, signer, reader) for reader in READERS}
     client = app.test_client()
     base_db = Path(tempfile.mkdtemp(prefix="inhabithon-baseline-")) / "baseline.sqlite3"
     page_bytes = len(client.get(f"/challenges/{world.slug}").data)
@@ -88,12 +89,12 @@ def main(argv: list[str] | None = None) -> None:
     base = statistics.median(measure(base_client, base_page, args.repeat))
     print(f"Baseline page ({page_bytes:,} bytes): {base:.2f} ms CPU per request.")
     print(f"Page cache: {args.page_cache:g} s. Ratio: the baseline's CPU time / the page's.")
-    print("| request | visitor ms | ratio | logged-in resident ms | ratio |")
-    print("|---|---:|---:|---:|---:|")
-    for name in visitor:
+    print("| request | " + " | ".join(f"{reader} ms | ratio" for reader in READERS) + " |")
+    print("|---|" + "---:|---:|" * len(READERS))
+    for name in tables["visitor"]:
         row = []
-        for table in (visitor, resident):
-            if name == "vote POST" and table is resident:
+        for reader, table in tables.items():
+            if name == "vote POST" and reader != "visitor":
                 row += ["", ""]
                 continue
             measure(client, table[name], 5)  # compile templates, fill caches
@@ -101,7 +102,7 @@ def main(argv: list[str] | None = None) -> None:
             row += [f"{median:.2f}", f"{base / median:.2f}"]
         print(f"| {name} | {' | '.join(row)} |")
     if args.profile:
-        table = resident if args.signed_in else visitor
+        table = tables[args.reader]
         profiler = cProfile.Profile()
         profiler.enable()
         measure(client, table[args.profile], args.repeat)

@@ -216,6 +216,9 @@ def generate(url: str, preset: Preset, votes: int | None = None, seed: int = 7) 
             for uid in user_ids
         ),
     )
+    # One guide: a reader with a role beyond resident, who always gets pages rendered
+    # for them (the benchmark's fresh renders; inhabithon/pagecache).
+    w.insert("user_roles", ("user_id", "role", "granted_at"), [(user_ids[-1], "guide", now)])
 
     # One event; every challenge open for votes, counts always visible.
     event_id = w.max_id("events") + 1

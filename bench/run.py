@@ -132,6 +132,7 @@ class World:
     fresh_voters: list[int]
     deep_cursor: str
     reader: int  # a resident who reads the pages logged in (and never votes in the run)
+    guide: int  # a guide: holds a role, so every page is rendered for them
 
 
 def read_world(engine: sa.Engine) -> World:
@@ -142,6 +143,7 @@ def read_world(engine: sa.Engine) -> World:
     users = sa.Table("users", md, autoload_with=engine)
     ballots = sa.Table("ballots", md, autoload_with=engine)
     comments = sa.Table("comments", md, autoload_with=engine)
+    roles = sa.Table("user_roles", md, autoload_with=engine)
     with engine.connect() as conn:
         slugs = conn.execute(
             sa.select(ch.c.id, ch.c.slug)
@@ -168,11 +170,23 @@ def read_world(engine: sa.Engine) -> World:
             sa.select(ideas.c.id).where(ideas.c.challenge_id == target).order_by(ideas.c.id)
         ).all()
         voted = sa.select(ballots.c.user_id).where(ballots.c.challenge_id == target)
+        with_roles = sa.select(roles.c.user_id)
         fresh = conn.scalars(
             sa.select(users.c.id)
-            .where(users.c.email.like("bench%"), users.c.id.not_in(voted))
+            .where(
+                users.c.email.like("bench%"),
+                users.c.id.not_in(voted),
+                users.c.id.not_in(with_roles),
+            )
             .order_by(users.c.id)
         ).all()
+        guide = conn.scalar(
+            sa.select(users.c.id)
+            .join(roles, roles.c.user_id == users.c.id)
+            .where(users.c.email.like("bench%"), roles.c.role == "guide")
+            .order_by(users.c.id)
+            .limit(1)
+        )
     return World(
         slug=slug,
         idea_id=int(hot),
@@ -181,6 +195,7 @@ def read_world(engine: sa.Engine) -> World:
         fresh_voters=list(fresh[:-1]),
         deep_cursor=f"{deep.vote_count}.{deep.id}",
         reader=int(fresh[-1]),
+        guide=int(guide),
     )
 
 
@@ -195,16 +210,24 @@ class Signer:
         return str(self.serializer.dumps(data))
 
 
-def pages(world: World, signer: Signer, signed_in: bool = False) -> dict[str, RequestFactory]:
+READERS = ("visitor", "resident", "guide")
+
+
+def pages(world: World, signer: Signer, reader: str = "visitor") -> dict[str, RequestFactory]:
     """Every measured request, by name. One line per page.
 
-    Read pages are asked for as a visitor who is not logged in (who may be served
-    from the page cache, inhabithon/pagecache.py), or with ``signed_in`` as a
-    logged-in resident (always a fresh render)."""
-    reader = signer.cookie(world.reader) if signed_in else None
+    Read pages are asked for by ``reader``: a "visitor" who is not logged in and a
+    logged-in "resident" are served the copies kept for every visitor and every
+    resident (inhabithon/pagecache; the resident's with their personal parts
+    filled in), a "guide" holds a role and gets every page rendered afresh."""
+    cookie = {
+        "visitor": None,
+        "resident": signer.cookie(world.reader),
+        "guide": signer.cookie(world.guide),
+    }[reader]
 
     def get(path: str) -> Request:
-        return Request("GET", path, cookie=reader)
+        return Request("GET", path, cookie=cookie)
 
     return {
         "home": lambda n: get("/"),
@@ -411,13 +434,15 @@ def benchmark(url: str, preset: Preset, s: Settings) -> str:
             base = lambda n: Request("GET", "/")  # noqa: E731 - one line, like the pages
             warm_up(base_port, base)
             table = pages(world, signer)
-            live = pages(world, signer, signed_in=True)
-            # The growth pages are rendered afresh (logged in): the page cache would
+            residents = pages(world, signer, "resident")
+            live = pages(world, signer, "guide")
+            # The growth pages are rendered afresh (for a guide): the page cache would
             # hide what the number of votes does to a page.
-            few_live = pages(few_world, signer, signed_in=True)
+            few_live = pages(few_world, signer, "guide")
             for name, factory in table.items():
                 if name != "vote POST" and s.wants(name):
                     warm_up(app_port, factory)
+                    warm_up(app_port, residents[name])
                     warm_up(app_port, live[name])
                     if name in GROWTH_PAGES:
                         warm_up(few_port, few_live[name])
@@ -428,12 +453,18 @@ def benchmark(url: str, preset: Preset, s: Settings) -> str:
                 if s.wants(name):
                     r = interleaved({"baseline": (base_port, base), name: (app_port, factory)}, s)
                     against[name] = (r[name], r["baseline"])
-            print("The read pages as a logged-in resident (never cached):", flush=True)
+            print("The read pages as a logged-in resident:", flush=True)
             logged_in: dict[str, tuple[Result, Result]] = {}
-            for name, factory in live.items():
+            for name, factory in residents.items():
                 if name in LIVE_PAGES and s.wants(name):
                     r = interleaved({"baseline": (base_port, base), name: (app_port, factory)}, s)
                     logged_in[name] = (r[name], r["baseline"])
+            print("The read pages rendered afresh (a guide):", flush=True)
+            rendered: dict[str, tuple[Result, Result]] = {}
+            for name, factory in live.items():
+                if name in LIVE_PAGES and s.wants(name):
+                    r = interleaved({"baseline": (base_port, base), name: (app_port, factory)}, s)
+                    rendered[name] = (r[name], r["baseline"])
 
             print(f"The same pages with {FEW_VOTES:,} and {preset.votes:,} votes:", flush=True)
             growth: dict[str, tuple[Result, Result]] = {}
@@ -451,7 +482,17 @@ def benchmark(url: str, preset: Preset, s: Settings) -> str:
     engine.dispose()
     few_engine.dispose()
     return report(
-        url, preset, s, against, logged_in, growth, totals, started, generation_seconds, page_bytes
+        url,
+        preset,
+        s,
+        against,
+        logged_in,
+        rendered,
+        growth,
+        totals,
+        started,
+        generation_seconds,
+        page_bytes,
     )
 
 
@@ -531,6 +572,7 @@ def report(
     s: Settings,
     against: dict[str, tuple[Result, Result]],
     logged_in: dict[str, tuple[Result, Result]],
+    rendered: dict[str, tuple[Result, Result]],
     growth: dict[str, tuple[Result, Result]],
     totals: dict[str, int],
     started: dt.datetime,
@@ -560,11 +602,18 @@ def report(
         "",
         *_against_table(against),
         "",
-        "The same read pages as a logged-in resident (rendered afresh for every request):",
+        "The same read pages as a logged-in resident (the copy kept for every resident, "
+        "with this resident's personal parts filled in at each request):",
         "",
         *_against_table(logged_in),
+        "",
+        "The same read pages rendered afresh for every request (a guide, who holds a role; "
+        "not a goal of the issue, shown for what a render costs):",
+        "",
+        *_against_table(rendered),
     ]
-    base_tails = [b.p99 / b.p50 for _, b in [*against.values(), *logged_in.values()] if b.p50]
+    compared = [*against.values(), *logged_in.values(), *rendered.values()]
+    base_tails = [b.p99 / b.p50 for _, b in compared if b.p50]
     base_tails = base_tails or [float("nan")]
     lines += [
         "",
@@ -572,7 +621,7 @@ def report(
         f"{max(base_tails):.1f}.",
         "",
         f"The same page with {preset.votes:,} votes and with {FEW_VOTES:,} (two copies of the "
-        "data, served side by side, measured in alternating slices; logged in, so that every "
+        "data, served side by side, measured in alternating slices; as a guide, so that every "
         "request renders the page; one request at a time, so that p50 is the page's own time "
         "and not its wait in a queue):",
         "",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, make_response
 from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -23,6 +23,7 @@ from inhabithon.i18n import (
     text_direction,
 )
 from inhabithon.markdown import safe_html
+from inhabithon.pagecache.personal import fill_response
 from inhabithon.timeutil import format_when
 
 log = logging.getLogger(__name__)
@@ -44,8 +45,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _init_login(app)
     errors.init_app(app)
     security.init_app(app)
-    pagecache.init_app(app)
     _init_transactions(app)
+    pagecache.init_app(app)  # after the commit hook: personal parts are filled before it
     _init_templates(app)
     _register_blueprints(app)
     _register_commands(app)
@@ -79,11 +80,11 @@ def _init_transactions(app: Flask) -> None:
         except IntegrityError:
             session.rollback()
             log.warning("commit refused by a constraint", exc_info=True)
-            return errors.render_error(409)
+            return fill_response(make_response(errors.render_error(409)))
         except OperationalError:
             session.rollback()
             log.exception("commit failed")
-            return errors.render_error(503)
+            return fill_response(make_response(errors.render_error(503)))
         deliver_queued_after_commit()
         return response
 
@@ -160,7 +161,7 @@ def _register_commands(app: Flask) -> None:
     from inhabithon.demo import demo_cli
     from inhabithon.mail.cli import mail_cli
     from inhabithon.migrate import db_cli
-    from inhabithon.pagecache import pages_cli
+    from inhabithon.pagecache.refresh import pages_cli
     from inhabithon.weekend.cli import weekend_cli
 
     app.cli.add_command(users_cli)

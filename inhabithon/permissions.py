@@ -50,6 +50,14 @@ def is_official(user: Any) -> bool:
     return has_role(user, Role.OFFICIAL) or is_admin(user)
 
 
+def shares_residents_pages(user: Any) -> bool:
+    """A resident and nothing more: sees a public page as every such resident
+    does, but for its personal parts (inhabithon/pagecache). Guides, jurors,
+    officials and admins see more, so their pages are rendered for them."""
+    u = _user(user)
+    return u is not None and u.role_set == {Role.RESIDENT}
+
+
 # --- events and challenges -------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -32,6 +33,7 @@ from inhabithon.accounts.forms import (
 )
 from inhabithon.errors import DomainError
 from inhabithon.extensions import limiter
+from inhabithon.pagecache.personal import Args, personal_part
 from inhabithon.security import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -40,6 +42,15 @@ bp = Blueprint("accounts", __name__)
 # often (seconds), so most requests leave the cookie alone.
 _SEEN_KEY = "_seen"
 _SEEN_GRANULARITY = 60
+
+
+@personal_part("verify-banner")
+def _verify_banner(reader: Any, parts: list[Args]) -> list[str]:
+    """For a signed-in reader whose address is not confirmed yet: what it means and
+    a new link (a personal part of every page, in base.html)."""
+    if not perm.is_signed_in(reader) or reader.is_verified:
+        return [""] * len(parts)
+    return [render_template("accounts/_verify_banner.html")] * len(parts)
 
 
 def _login_limit() -> str:

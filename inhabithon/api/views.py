@@ -29,7 +29,7 @@ from inhabithon.api.openapi import openapi_document
 from inhabithon.challenges.models import Challenge
 from inhabithon.db import db
 from inhabithon.errors import DomainError, render_error
-from inhabithon.pagecache import for_visitors
+from inhabithon.pagecache import shared_page
 from inhabithon.projects.feeds import ATOM_TYPE
 
 bp = Blueprint("api", __name__)
@@ -101,7 +101,7 @@ def _list(page: services.Page, items: list[dict[str, Any]], endpoint: str) -> Re
 
 
 @bp.get("/api/v1/")
-@for_visitors
+@shared_page
 def index():  # noqa: ANN201
     return json_response(
         {
@@ -117,20 +117,20 @@ def index():  # noqa: ANN201
 
 
 @bp.get("/api/v1/openapi.json")
-@for_visitors
+@shared_page
 def openapi():  # noqa: ANN201
     return json_response(openapi_document(url_for("api.index", _external=True).rstrip("/")))
 
 
 @bp.get("/api/v1/events")
-@for_visitors
+@shared_page
 def events():  # noqa: ANN201
     page = services.event_page(request.args)
     return _list(page, [ser.event_data(e) for e in page.items], "api.events")
 
 
 @bp.get("/api/v1/events/<event>")
-@for_visitors
+@shared_page
 def event(event: str):  # noqa: ANN201
     found = services.public_event(event)
     if found is None:
@@ -141,14 +141,14 @@ def event(event: str):  # noqa: ANN201
 
 
 @bp.get("/api/v1/challenges")
-@for_visitors
+@shared_page
 def challenges():  # noqa: ANN201
     page = services.challenge_page(request.args)
     return _list(page, [ser.challenge_data(c) for c in page.items], "api.challenges")
 
 
 @bp.get("/api/v1/challenges/<slug>")
-@for_visitors
+@shared_page
 def challenge(slug: str):  # noqa: ANN201
     found = services.public_challenge(slug)
     if found is None:
@@ -157,7 +157,7 @@ def challenge(slug: str):  # noqa: ANN201
 
 
 @bp.get("/api/v1/ideas")
-@for_visitors
+@shared_page
 def ideas():  # noqa: ANN201
     page = services.idea_page(request.args)
     awards = services.public_awards(page.items)
@@ -165,7 +165,7 @@ def ideas():  # noqa: ANN201
 
 
 @bp.get("/api/v1/ideas/<int:idea_id>")
-@for_visitors
+@shared_page
 def idea(idea_id: int):  # noqa: ANN201
     found = services.public_idea(idea_id)
     if found is None:
@@ -181,14 +181,14 @@ def _result_data(published: services.PublishedResult) -> dict[str, Any]:
 
 
 @bp.get("/api/v1/results")
-@for_visitors
+@shared_page
 def results():  # noqa: ANN201
     page = services.result_page(request.args)
     return _list(page, [_result_data(r) for r in page.items], "api.results")
 
 
 @bp.get("/api/v1/results/<slug>")
-@for_visitors
+@shared_page
 def result(slug: str):  # noqa: ANN201
     found = services.public_challenge(slug)
     published = services.public_result(found) if found is not None else None
@@ -198,14 +198,14 @@ def result(slug: str):  # noqa: ANN201
 
 
 @bp.get("/api/v1/projects")
-@for_visitors
+@shared_page
 def projects():  # noqa: ANN201
     page = services.project_page(request.args)
     return _list(page, [ser.project_data(p) for p in page.items], "api.projects")
 
 
 @bp.get("/api/v1/projects/<project>")
-@for_visitors
+@shared_page
 def project(project: str):  # noqa: ANN201
     found = services.public_project(project)
     if found is None:

@@ -25,10 +25,9 @@ from inhabithon.errors import DomainError, InvalidInput
 from inhabithon.events.models import Event
 from inhabithon.i18n import LANGUAGE_NAMES
 from inhabithon.ideas.models import Idea, IdeaStatus
-from inhabithon.pagecache import for_visitors
-from inhabithon.permissions import can_manage_events, can_view_challenge, is_signed_in, require
+from inhabithon.pagecache import shared_page
+from inhabithon.permissions import can_manage_events, can_view_challenge, require
 from inhabithon.results.services import award_kinds_by_idea
-from inhabithon.votes.services import ideas_voted_and_hidden
 
 bp = Blueprint("challenges", __name__)
 
@@ -146,7 +145,7 @@ def load_challenge(slug: str) -> Challenge:
 
 
 @bp.get("/challenges/<slug>")
-@for_visitors
+@shared_page
 def detail(slug: str):  # noqa: ANN201
     challenge = load_challenge(slug)
     sort = request.args.get("sort", "votes")
@@ -155,9 +154,6 @@ def detail(slug: str):  # noqa: ANN201
         sort = "votes" if challenge.votes_visible else "newest"
     page = idea_page(challenge, sort, request.args.get("after"), request.args.get("before"))
     awards = award_kinds_by_idea(challenge)
-    hidden_votes = 0
-    if challenge.phase is Phase.VOTING and is_signed_in(current_user):
-        hidden_votes = len(ideas_voted_and_hidden(current_user, challenge))
     return render_template(
         "challenges/detail.html",
         challenge=challenge,
@@ -167,7 +163,6 @@ def detail(slug: str):  # noqa: ANN201
         page=page,
         awards=awards,
         results_published=bool(awards),
-        hidden_votes=hidden_votes,
     )
 
 

@@ -189,6 +189,15 @@ def delete_comment(comment: Comment, actor: User) -> None:
         _count(idea, -1)
 
 
+def own_comment_ids(user: User, ids: list[int]) -> set[int]:
+    """Which of these comments ``user`` wrote, in one query."""
+    return set(
+        db.session.scalars(
+            select(Comment.id).where(Comment.id.in_(ids), Comment.author_id == user.id)
+        )
+    )
+
+
 def thread_for(idea: Idea) -> list[tuple[Comment, list[Comment]]]:
     """The idea's conversation in one query: top-level comments oldest first,
     each with its replies oldest first. Hidden comments appear as placeholders

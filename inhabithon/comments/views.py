@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from inhabithon import permissions as perm
 from inhabithon.comments import services
 from inhabithon.comments.forms import CommentForm, reply_prefix
-from inhabithon.comments.models import Comment
+from inhabithon.comments.models import Comment, CommentStatus
 from inhabithon.errors import DomainError
 from inhabithon.extensions import configured_limit, limiter, user_or_address
 from inhabithon.ideas.models import AuthorDisplay
 from inhabithon.ideas.page import load_idea_for_page, login_first, render_idea_page
+from inhabithon.pagecache.personal import Args, personal_part
 
 bp = Blueprint("comments", __name__)
 
@@ -82,3 +85,41 @@ def delete(comment_id: int):  # noqa: ANN201
     services.delete_comment(comment, current_user)
     flash(_("The comment is deleted."), "info")
     return redirect(url_for("ideas.detail", idea_id=idea.id, _anchor="comments"), 303)
+
+
+# --- the personal part "comment-actions" (inhabithon/pagecache/personal.py) -------------
+
+# Stands for a comment's id in the actions rendered once per page: digits (the
+# route takes a number) that no real id or text of the template contains.
+_ID_STAMP = 7_777_777_777_777_777
+
+
+@personal_part("comment-actions")
+def _comment_actions(reader: Any, parts: list[Args]) -> list[str]:
+    """Under each published comment: delete (one's own; officials any) and report
+    (anyone signed in but its author). Whether the reader may do either turns on
+    whose comment it is (and on the reader's roles), so the permissions are asked
+    once for a published comment of the reader's and once for someone else's, the
+    buttons rendered once for each, and stamped with each comment's id: a hundred
+    comments would otherwise be a hundred renders."""
+    if not perm.is_signed_in(reader):
+        return [""] * len(parts)
+    ids = [int(comment_id) for comment_id, *_rest in parts]
+    own = services.own_comment_ids(reader, ids)
+    buttons = {}
+    for mine in (True, False):
+        like = Comment(author_id=reader.id if mine else None, status=CommentStatus.PUBLISHED)
+        can_delete = perm.can_delete_comment(reader, like)
+        can_report = perm.can_flag_comment(reader, like) and not perm.can_moderate(reader)
+        buttons[mine] = (
+            render_template(
+                "comments/_actions.html",
+                comment_id=_ID_STAMP,
+                can_delete=can_delete,
+                can_report=can_report,
+            )
+            if can_delete or can_report
+            else ""
+        )
+    stamp = str(_ID_STAMP)
+    return [buttons[comment_id in own].replace(stamp, str(comment_id)) for comment_id in ids]

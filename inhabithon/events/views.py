@@ -14,7 +14,7 @@ from inhabithon.errors import DomainError
 from inhabithon.events import services
 from inhabithon.events.forms import EventForm
 from inhabithon.events.models import Event
-from inhabithon.pagecache import for_visitors
+from inhabithon.pagecache import shared_page
 from inhabithon.permissions import can_manage_events, is_official, require
 from inhabithon.weekend import services as weekend_services
 
@@ -29,7 +29,7 @@ def load_event(slug: str) -> Event:
 
 
 @bp.get("/events/<slug>")
-@for_visitors
+@shared_page
 def detail(slug: str):  # noqa: ANN201
     event = load_event(slug)
     query = (

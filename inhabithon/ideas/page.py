@@ -24,11 +24,10 @@ from inhabithon.comments.models import CommentStatus
 from inhabithon.comments.services import thread_for
 from inhabithon.db import db
 from inhabithon.ideas.models import Idea, IdeaMember
-from inhabithon.ideas.services import editing_open
-from inhabithon.permissions import can_comment, can_view_idea, is_signed_in
+from inhabithon.pagecache.personal import memo
+from inhabithon.permissions import can_comment, can_view_idea
 from inhabithon.projects.models import Project
 from inhabithon.results.services import award_kinds_for_idea
-from inhabithon.votes.services import ballot_for, has_voted, voter_refusal
 
 REPLY_ID_MARK = "CommentIdMark"  # letters, which a comment id never has; no trailing "-" or "_"
 
@@ -49,6 +48,18 @@ def load_idea_for_page(idea_id: int) -> Idea:
     if idea is None or not can_view_idea(current_user, idea):
         abort(404)
     return idea
+
+
+def idea_for_parts(idea_id: int) -> Idea | None:
+    """The idea that personal parts of its page are about (the owner's tools, the
+    vote box, the team), loaded once per request whichever parts ask; taken from
+    the session when the page was just rendered."""
+    return memo(
+        ("idea", idea_id),
+        lambda: db.session.get(
+            Idea, idea_id, options=[joinedload(Idea.challenge), joinedload(Idea.members)]
+        ),
+    )
 
 
 def login_first(idea: Idea, anchor: str) -> Response:
@@ -95,14 +106,6 @@ def render_idea_page(
             if comment.status is CommentStatus.PUBLISHED and comment.id not in reply_forms
         }
 
-    ballot = None
-    voted = False
-    vote_refusal = None
-    if is_signed_in(current_user):
-        ballot = ballot_for(current_user, challenge)
-        voted = has_voted(current_user, idea)
-        vote_refusal = voter_refusal(current_user, challenge)
-    budget = ballot.budget if ballot is not None else challenge.vote_budget
     # The project that follows this idea to realization, if any (one query).
     project = db.session.execute(
         select(Project.slug, Project.title, Project.language)
@@ -110,14 +113,12 @@ def render_idea_page(
         .order_by(Project.id)
         .limit(1)
     ).first()
-    remaining = ballot.remaining if ballot is not None else budget
 
     return (
         render_template(
             "ideas/detail.html",
             idea=idea,
             challenge=challenge,
-            editing_open=editing_open(idea),
             thread=thread,
             may_comment=may_comment,
             show_comment_form=may_comment or (comment_form is not None and reply_to is None),
@@ -129,10 +130,6 @@ def render_idea_page(
             reply_to=reply_to,
             comment_error=comment_error,
             vote_error=vote_error,
-            voted=voted,
-            vote_refusal=vote_refusal,
-            budget=budget,
-            remaining=remaining,
             awards=award_kinds_for_idea(idea),
             project=project,
         ),

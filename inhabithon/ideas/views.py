@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,8 +21,9 @@ from inhabithon.i18n import CONTENT_LANGUAGES
 from inhabithon.ideas import services
 from inhabithon.ideas.forms import IdeaForm, InviteForm
 from inhabithon.ideas.models import Idea, MemberStatus
-from inhabithon.ideas.page import load_idea_for_page, render_idea_page
-from inhabithon.pagecache import for_visitors
+from inhabithon.ideas.page import idea_for_parts, load_idea_for_page, render_idea_page
+from inhabithon.pagecache import shared_page
+from inhabithon.pagecache.personal import Args, personal_part
 
 bp = Blueprint("ideas", __name__)
 
@@ -71,9 +75,70 @@ def new(slug: str):  # noqa: ANN201
 
 
 @bp.get("/ideas/<int:idea_id>")
-@for_visitors
+@shared_page
 def detail(idea_id: int):  # noqa: ANN201
     return render_idea_page(load_idea_for_page(idea_id))
+
+
+# --- personal parts of the idea page (inhabithon/pagecache/personal.py) ----------------
+
+
+def _each_idea(parts: list[Args], show: Callable[[Idea], str]) -> list[str]:
+    """``show(idea)`` for each part (idea id, ...); nothing for an idea that is gone."""
+    shown = []
+    for idea_id, *_rest in parts:
+        idea = idea_for_parts(int(idea_id))
+        shown.append(show(idea) if idea is not None else "")
+    return shown
+
+
+@personal_part("idea-owner-tools")
+def _owner_tools(reader: Any, parts: list[Args]) -> list[str]:
+    """The owner's own view: how the idea is shown, and edit and team buttons."""
+    if not perm.is_signed_in(reader):
+        return [""] * len(parts)
+    return _each_idea(
+        parts,
+        lambda idea: (
+            render_template(
+                "ideas/_owner_tools.html", idea=idea, editing_open=services.editing_open(idea)
+            )
+            if perm.is_idea_owner(reader, idea)
+            else ""
+        ),
+    )
+
+
+@personal_part("idea-flag")
+def _flag_link(reader: Any, parts: list[Args]) -> list[str]:
+    """Report the idea to a moderator: anyone signed in but its owner."""
+    if not perm.is_signed_in(reader):
+        return [""] * len(parts)
+    return _each_idea(
+        parts,
+        lambda idea: (
+            render_template("ideas/_flag.html", idea=idea)
+            if perm.can_flag_idea(reader, idea)
+            else ""
+        ),
+    )
+
+
+@personal_part("team-leave")
+def _leave_team(reader: Any, parts: list[Args]) -> list[str]:
+    """A member who is not the owner may leave the idea's team."""
+    if not perm.is_signed_in(reader):
+        return [""] * len(parts)
+    return _each_idea(
+        parts,
+        lambda idea: (
+            render_template("ideas/_leave_team.html", idea=idea)
+            if perm.is_team_member(reader, idea)
+            and not perm.is_idea_owner(reader, idea)
+            and perm.can_remove_member(reader, idea, reader.id)
+            else ""
+        ),
+    )
 
 
 @bp.route("/ideas/<int:idea_id>/edit", methods=["GET", "POST"])

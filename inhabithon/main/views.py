@@ -16,14 +16,14 @@ from inhabithon.db import db, utcnow
 from inhabithon.events.models import Event
 from inhabithon.i18n import LANGUAGE_COOKIE
 from inhabithon.ideas.models import Idea, IdeaStatus
-from inhabithon.pagecache import for_visitors
+from inhabithon.pagecache import shared_page
 from inhabithon.security import safe_next
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
-@for_visitors
+@shared_page
 def home():  # noqa: ANN201
     now = utcnow()
     events = db.session.scalars(
@@ -80,9 +80,7 @@ def set_language():  # noqa: ANN201
 
 # When the site was last assessed (axe-core in Chromium and keyboard tests).
 ACCESSIBILITY_ASSESSED_ON = dt.date(2026, 11, 22)
-DIGG_REPORT_URL = (
-    "https://www.digg.se/analys-och-uppfoljning/lagen-om-tillganglighet-till-digital-offentlig-service-dos-lagen/anmal-bristande-tillganglighet"
-)
+DIGG_REPORT_URL = "https://www.digg.se/analys-och-uppfoljning/lagen-om-tillganglighet-till-digital-offentlig-service-dos-lagen/anmal-bristande-tillganglighet"
 
 
 @bp.get("/accessibility")

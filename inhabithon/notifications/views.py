@@ -17,6 +17,7 @@ from inhabithon.notifications import services
 from inhabithon.notifications.cli import send_cmd
 from inhabithon.notifications.forms import EmailSettingsForm, UnsubscribeForm
 from inhabithon.notifications.models import EmailMode
+from inhabithon.pagecache.personal import Args, personal_part
 
 bp = Blueprint("notifications", __name__)
 # `flask --app app notifications send`
@@ -27,20 +28,40 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-@bp.app_context_processor
-def _header() -> dict[str, Any]:
-    """Callables, so a page pays for the query only where it prints the result."""
+# --- personal parts of every page (inhabithon/pagecache/personal.py) -------------------
 
-    def notification_badge() -> str:
-        if not perm.can_read_notifications(current_user):
-            return ""
-        count = services.unread_count(_me())
-        return services.badge_text(count) if count else ""
 
-    def is_following(obj: Challenge | Idea) -> bool:
-        return perm.is_signed_in(current_user) and services.is_following(_me(), obj)
+@personal_part("notification-badge")
+def _badge(reader: Any, parts: list[Args]) -> list[str]:
+    """The reader's unread notifications beside "Notifications" in the header."""
+    if not perm.can_read_notifications(reader):
+        return [""] * len(parts)
+    count = services.unread_count(reader)
+    badge = (
+        render_template("notifications/_badge.html", unread=services.badge_text(count))
+        if count
+        else ""
+    )
+    return [badge] * len(parts)
 
-    return {"notification_badge": notification_badge, "is_following": is_following}
+
+@personal_part("follow")
+def _follow_buttons(reader: Any, parts: list[Args]) -> list[str]:
+    """Follow or stop following: parts ("challenge" or "idea", id), shown where
+    ``can_follow`` (the page's own check) let them be."""
+    if not perm.is_signed_in(reader):
+        return [""] * len(parts)
+    refs = [(str(kind), int(obj_id)) for kind, obj_id in parts]
+    followed = services.followed_among(reader, refs)
+    return [
+        render_template(
+            "notifications/_follow_button.html",
+            kind=kind,
+            obj_id=obj_id,
+            following=(kind, obj_id) in followed,
+        )
+        for kind, obj_id in refs
+    ]
 
 
 @bp.get("/notifications")

@@ -30,7 +30,8 @@ from inhabithon.db import db
 from inhabithon.errors import DomainError
 from inhabithon.i18n import LANGUAGE_NAMES
 from inhabithon.ideas.models import Idea
-from inhabithon.pagecache import for_visitors
+from inhabithon.pagecache import shared_page
+from inhabithon.pagecache.personal import Args, personal_part
 from inhabithon.projects import feeds, services
 from inhabithon.projects.forms import (
     ContactForm,
@@ -82,7 +83,7 @@ def _login_back(slug: str) -> ResponseReturnValue:
 
 
 @bp.get("/projects")
-@for_visitors
+@shared_page
 def index():  # noqa: ANN201
     listing = project_list(
         request.args.get("status", ""),
@@ -95,7 +96,7 @@ def index():  # noqa: ANN201
 
 
 @bp.get("/projects/<slug>")
-@for_visitors
+@shared_page
 def detail(slug: str):  # noqa: ANN201
     project = load_project(
         slug,
@@ -107,10 +108,21 @@ def detail(slug: str):  # noqa: ANN201
         selectinload(Project.contacts),
         selectinload(Project.links),
     )
-    following = perm.is_signed_in(current_user) and services.is_following(current_user, project)
-    return render_template(
-        "projects/detail.html", project=project, timeline=timeline(project), following=following
-    )
+    return render_template("projects/detail.html", project=project, timeline=timeline(project))
+
+
+@personal_part("project-follow")
+def _follow_button(reader: Any, parts: list[Args]) -> list[str]:
+    """Follow or stop following a project (parts: project id, slug)."""
+    if not perm.can_follow_project(reader):
+        return [""] * len(parts)
+    followed = services.followed_projects(reader, [int(project_id) for project_id, _slug in parts])
+    return [
+        render_template(
+            "projects/_follow_button.html", slug=slug, following=int(project_id) in followed
+        )
+        for project_id, slug in parts
+    ]
 
 
 # --- creating and editing -------------------------------------------------------------

@@ -16,7 +16,7 @@ from inhabithon.challenges.models import Challenge
 from inhabithon.db import db
 from inhabithon.errors import DomainError
 from inhabithon.ideas.models import Idea, IdeaStatus
-from inhabithon.pagecache import for_visitors
+from inhabithon.pagecache import shared_page
 from inhabithon.permissions import can_manage_results, can_view_challenge, require
 from inhabithon.results import services
 from inhabithon.results.charts import horizontal_bars
@@ -151,7 +151,7 @@ def publish(slug: str):  # noqa: ANN201
 
 
 @bp.get("/challenges/<slug>/results")
-@for_visitors
+@shared_page
 def public(slug: str):  # noqa: ANN201
     challenge = _challenge(slug)
     result = services.published_result(challenge)

@@ -12,7 +12,7 @@ from inhabithon.db import db
 from inhabithon.errors import InvalidInput
 from inhabithon.events.models import Event
 from inhabithon.i18n import CONTENT_LANGUAGES
-from inhabithon.pagecache import for_visitors
+from inhabithon.pagecache import shared_page
 from inhabithon.projects.services import statuses
 from inhabithon.search import services
 from inhabithon.search.query import MAX_QUERY_LENGTH
@@ -32,7 +32,7 @@ def _enum(cls: type, raw: str):  # noqa: ANN202 - Kind or Phase
 
 
 @bp.get("/search")
-@for_visitors
+@shared_page
 def index():  # noqa: ANN201
     args = request.args
     text = args.get("q", "")

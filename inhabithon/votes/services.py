@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -223,6 +223,23 @@ def ideas_voted_and_hidden(user: User, challenge: Challenge) -> list[Idea]:
             )
             .order_by(Idea.id)
         )
+    )
+
+
+def hidden_vote_count(user: User, challenge_id: int) -> int:
+    """How many of ``ideas_voted_and_hidden`` there are (the challenge page's notice)."""
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Vote)
+            .join(Idea, Vote.idea_id == Idea.id)
+            .where(
+                Vote.user_id == user.id,
+                Vote.challenge_id == challenge_id,
+                Idea.status != IdeaStatus.PUBLISHED,
+            )
+        )
+        or 0
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_percent, ngettext
@@ -21,7 +22,13 @@ from inhabithon.db import db
 from inhabithon.errors import DomainError, render_error
 from inhabithon.extensions import configured_limit, limiter, user_or_address
 from inhabithon.ideas.models import Idea
-from inhabithon.ideas.page import load_idea_for_page, login_first, render_idea_page
+from inhabithon.ideas.page import (
+    idea_for_parts,
+    load_idea_for_page,
+    login_first,
+    render_idea_page,
+)
+from inhabithon.pagecache.personal import Args, personal_part
 from inhabithon.votes import integrity, services
 from inhabithon.votes.forms import VoidForm
 
@@ -159,3 +166,55 @@ def void_view(slug: str):  # noqa: ANN201
         max_listed=integrity.MAX_LISTED_VOTES,
         new_hours=integrity.NEW_ACCOUNT_HOURS,
     ), status
+
+
+# --- personal parts (inhabithon/pagecache/personal.py) ----------------------------------
+
+
+@personal_part("vote-box")
+def _vote_box(reader: Any, parts: list[Args]) -> list[str]:
+    """The idea page's vote box: the count, and what the reader can do (vote,
+    withdraw, why not). Parts: (idea id, the error of a vote just refused)."""
+    boxes = []
+    for idea_id, vote_error in parts:
+        idea = idea_for_parts(int(idea_id))
+        if idea is None:
+            boxes.append("")
+            continue
+        challenge = idea.challenge
+        ballot, voted, refusal = None, False, None
+        if perm.is_signed_in(reader):
+            ballot = services.ballot_for(reader, challenge)
+            voted = services.has_voted(reader, idea)
+            refusal = services.voter_refusal(reader, challenge)
+        budget = ballot.budget if ballot is not None else challenge.vote_budget
+        boxes.append(
+            render_template(
+                "votes/_vote_box.html",
+                idea=idea,
+                challenge=challenge,
+                vote_error=vote_error,
+                voted=voted,
+                vote_refusal=refusal,
+                budget=budget,
+                remaining=ballot.remaining if ballot is not None else budget,
+            )
+        )
+    return boxes
+
+
+@personal_part("hidden-votes")
+def _hidden_votes(reader: Any, parts: list[Args]) -> list[str]:
+    """Votes the reader gave to ideas hidden since, on a challenge page while
+    voting is open. Parts: (challenge id, slug)."""
+    if not perm.is_signed_in(reader):
+        return [""] * len(parts)
+    notices = []
+    for challenge_id, slug in parts:
+        count = services.hidden_vote_count(reader, int(challenge_id))
+        notices.append(
+            render_template("votes/_hidden_votes.html", slug=slug, hidden_votes=count)
+            if count
+            else ""
+        )
+    return notices

@@ -23,6 +23,7 @@ from inhabithon.projects.services.projects import (
     change_status,
     create_project,
     follow,
+    followed_projects,
     is_following,
     post_update,
     prefill_from_idea,
@@ -45,7 +46,8 @@ from inhabithon.projects.services.statuses import (
 __all__ = [
     "BUILT_IN_STATUSES", "INITIAL_STATUS", "RESERVED_SLUGS", "STATUS_LABELS", "BuiltInStatus",
     "GoalData", "ProjectData", "add_contact", "add_goal", "add_link", "add_status",
-    "change_status", "create_project", "follow", "is_following", "is_web_address",
+    "change_status", "create_project", "follow", "followed_projects", "is_following",
+    "is_web_address",
     "post_update", "prefill_from_idea", "remove_contact", "remove_goal", "remove_link",
     "seed_statuses", "status_by_key", "status_label", "statuses", "touch", "unfollow",
     "update_goal", "update_project",

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from inhabithon.accounts.models import User
 from inhabithon.audit.services import record
@@ -327,6 +328,17 @@ def post_update(
 
 def is_following(user: User, project: Project) -> bool:
     return db.session.get(ProjectFollower, (project.id, user.id)) is not None
+
+
+def followed_projects(user: User, project_ids: list[int]) -> set[int]:
+    """Which of these projects ``user`` follows, in one query."""
+    return set(
+        db.session.scalars(
+            select(ProjectFollower.project_id).where(
+                ProjectFollower.user_id == user.id, ProjectFollower.project_id.in_(project_ids)
+            )
+        )
+    )
 
 
 def follow(user: User, project: Project) -> bool:

@@ -1,0 +1,194 @@
+"""The personal parts of a page: what differs from one logged-in reader to the next.
+
+A challenge or an idea page is the same for every resident but for a few small
+parts: the unread-notifications badge, the follow button, the vote box, the
+delete button under one's own comments. A template prints such a part as
+``{{ personal("follow", "idea", idea.id) }}``: a marker in the HTML, filled in
+at the end of the request, for whoever asked, by the function registered under
+that name with ``@personal_part`` (in the domain's views). A filler gets every
+part of its name on the page at once, so a hundred comments cost one query.
+
+Every page is filled that way, so one template serves a page rendered for its
+reader and a copy shared by all residents (``inhabithon.pagecache``). The shared
+copy is rendered for ``SHARED_RESIDENT``: a resident with no identity. It is
+signed in, active and holds no role but the resident's, and anything else asked
+of it (its id, name, e-mail, whether it is verified, its votes ...) raises
+``PersonalData``; that page is then rendered for its reader alone. So a page
+cannot be shared with something personal in it by mistake: what is not in a
+part was rendered for nobody in particular.
+
+Arguments of a part are kept with a shared page (in Redis too): plain values
+(numbers, strings, None) that every reader may see, never who wrote something.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from flask import Response, g
+from flask_login import current_user
+from markupsafe import Markup
+
+from inhabithon.accounts.models import Role
+
+# What opens a part's marker (``<!--part-...:3-->``): random per process, so no
+# content can contain it; a page from another process carries that one's mark.
+PART_MARK = f"part-{secrets.token_hex(16)}".encode()
+
+Args = tuple[Any, ...]
+Part = tuple[str, Args]  # the filler's name and the part's arguments
+Filler = Callable[[Any, list[Args]], list[str]]  # (reader, arguments of each part) -> HTML each
+F = TypeVar("F", bound=Filler)
+
+_FILLERS: dict[str, Filler] = {}
+_PENDING = "inhabithon_personal_parts"  # in flask.g
+
+
+class PersonalData(RuntimeError):
+    """A page rendered for every resident asked who its reader is."""
+
+
+class _SharedResident:
+    """The reader of a page shared by all residents: signed in, active, a
+    resident and nothing more; every other question about them is personal."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+    role_set = frozenset({Role.RESIDENT})
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.role_set
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # Python's own protocols (copy, __html__ ...)
+            raise AttributeError(name)
+        raise PersonalData(f"a page shared by residents read the reader's {name!r}")
+
+    def __repr__(self) -> str:
+        return "<every resident>"
+
+
+SHARED_RESIDENT = _SharedResident()
+
+
+def personal_part(name: str) -> Callable[[F], F]:
+    """Register the filler of the parts called ``name``: it gets the reader (a
+    user, or a visitor who is not logged in) and the arguments of each such part
+    on the page, and returns the HTML of each, in order."""
+
+    def register(filler: F) -> F:
+        known = _FILLERS.get(name)
+        if known is not None and known.__qualname__ != filler.__qualname__:
+            raise ValueError(f"two fillers for the personal part {name!r}")
+        _FILLERS[name] = filler
+        return filler
+
+    return register
+
+
+@dataclass
+class Pending:
+    """The parts a response's body refers to by number, and the mark that opens them."""
+
+    mark: bytes = PART_MARK
+    parts: list[Part] = field(default_factory=list)
+
+
+def personal(name: str, *args: Any) -> Markup:
+    """The template's ``personal(name, *args)``: a marker, filled in for the reader."""
+    if name not in _FILLERS:
+        raise LookupError(f"no filler for the personal part {name!r}")
+    # Stored as JSON with a shared page; parts read the same from memory or Redis.
+    plain = tuple(json.loads(json.dumps(args)))
+    pending: Pending | None = g.get(_PENDING)
+    if pending is None:
+        pending = g.setdefault(_PENDING, Pending())
+    pending.parts.append((name, plain))
+    marker = f"<!--{pending.mark.decode()}:{len(pending.parts) - 1}-->"
+    return Markup(marker)  # noqa: S704 - our own random mark and a number: no one's text
+
+
+def recorded() -> Pending | None:
+    """The parts recorded by this request's renders so far."""
+    pending: Pending | None = g.get(_PENDING)
+    return pending
+
+
+def expect(mark: bytes, parts: tuple[Part, ...]) -> None:
+    """The response will be a kept page with these parts: fill them in at the end."""
+    setattr(g, _PENDING, Pending(mark, list(parts)))
+
+
+@contextmanager
+def rendered_for(reader: Any) -> Iterator[None]:
+    """Render for ``reader`` (``SHARED_RESIDENT``) in place of the logged-in user,
+    with no parts recorded before."""
+    real = g.get("_login_user")
+    g._login_user = reader
+    setattr(g, _PENDING, Pending())
+    try:
+        yield
+    finally:
+        if real is None:
+            g.pop("_login_user", None)
+        else:
+            g._login_user = real
+
+
+def fill_response(response: Response) -> Response:
+    """Fill the response's personal parts in for the current reader (an
+    ``after_request`` hook: every page, rendered or kept, passes here)."""
+    pending: Pending | None = g.pop(_PENDING, None)
+    if (
+        pending is None
+        or not pending.parts
+        or response.mimetype != "text/html"
+        or response.direct_passthrough
+        or response.is_streamed
+    ):
+        return response
+    response.set_data(fill(response.get_data(), pending, current_user._get_current_object()))
+    return response
+
+
+def fill(body: bytes, pending: Pending, reader: Any) -> bytes:
+    """``body`` with each marker replaced by its part as ``reader`` sees it."""
+    opener = b"<!--" + pending.mark + b":"
+    pieces = body.split(opener)
+    if len(pieces) == 1:
+        return body
+    out: list[bytes] = [pieces[0]]
+    slots: list[tuple[int, int]] = []  # (place in ``out``, part number)
+    for piece in pieces[1:]:
+        digits, closed, rest = piece.partition(b"-->")
+        if not closed or not digits.isdigit() or int(digits) >= len(pending.parts):
+            raise ValueError("a broken personal-part marker")  # only our own code writes them
+        slots.append((len(out), int(digits)))
+        out += [b"", rest]
+    by_name: dict[str, list[int]] = {}
+    for _place, number in slots:
+        numbers = by_name.setdefault(pending.parts[number][0], [])
+        if number not in numbers:
+            numbers.append(number)
+    html: dict[int, bytes] = {}
+    for name, numbers in by_name.items():
+        filled = _FILLERS[name](reader, [pending.parts[n][1] for n in numbers])
+        html.update((n, str(text).encode()) for n, text in zip(numbers, filled, strict=True))
+    for place, number in slots:
+        out[place] = html[number]
+    return b"".join(out)
+
+
+def memo(key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per request for ``key``: fillers of one page share what
+    they load (the idea whose owner tools, vote box and team they fill)."""
+    cache: dict[tuple[Any, ...], Any] = g.setdefault("inhabithon_personal_memo", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
