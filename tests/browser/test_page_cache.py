@@ -1,6 +1,7 @@
 """Cached pages in a real browser: two visitors get the same challenge page from
 the page cache, each with a language switcher that works for them, and a
-resident who logs in sees the live page at once."""
+resident who logs in sees the live page at once; two residents get the same
+kept idea page, each with their own vote box, and vote from it."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, BrowserContext, expect
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from inhabithon import create_app
+from inhabithon.accounts.models import User
 from inhabithon.challenges.models import Challenge, Phase
 from inhabithon.migrate import upgrade
 from tests.browser.conftest import TIMEOUT_MS
@@ -81,6 +83,54 @@ def test_visitors_share_a_cached_page_and_each_can_switch_language(
             first.get_by_role("button", name="Log in").click()
             first.wait_for_url(f"**/challenges/{slug}")
             expect(first.get_by_role("heading", level=1)).to_have_text("Tryggare torg och gator")
+        finally:
+            for context in contexts:
+                context.close()
+
+
+def _signed_in(context: BrowserContext, app: Flask, base_url: str, user: User) -> None:
+    """Log ``user`` in by their session cookie, not the login form: a login is a
+    write, after which the resident sees live pages for a while."""
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    cookie = serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
+    context.add_cookies([{"name": "session", "value": cookie, "url": base_url}])
+
+
+def test_residents_share_a_kept_page_and_each_votes_from_it_with_their_own_box(
+    browser: Browser, cached_server: tuple[Flask, str]
+) -> None:
+    app, base_url = cached_server
+    with Session(bind=app.extensions["inhabithon_db"].engine, expire_on_commit=False) as session:
+        make = Factory(app, session)
+        idea = make.idea(make.challenge(Phase.VOTING), title="Ljus vid trappan")
+        readers = [make.user(name="Rut Resident"), make.user(name="Rolf Resident")]
+        url = f"/ideas/{idea.id}"
+        contexts = [browser.new_context(base_url=base_url, locale="en-US") for _ in readers]
+        try:
+            tabs = []
+            for context, reader in zip(contexts, readers, strict=True):
+                context.set_default_timeout(TIMEOUT_MS)
+                _signed_in(context, app, base_url, reader)
+                tab = context.new_page()
+                response = tab.goto(url)
+                assert response is not None
+                tabs.append((tab, response.headers.get("x-page-cache")))
+            assert [cache for _tab, cache in tabs] == ["miss", "hit"]
+            first, second = (tab for tab, _cache in tabs)
+
+            # The second resident's page was the kept copy; the vote box is theirs and works.
+            expect(second.get_by_role("button", name="Log out")).to_be_visible()
+            second.get_by_role("button", name="Vote for this idea").click()
+            expect(second.get_by_text("Your vote is counted.")).to_be_visible()
+            expect(second.get_by_text("You have voted for this idea.")).to_be_visible()
+            expect(second.get_by_role("button", name="Withdraw my vote")).to_be_visible()
+
+            # The first resident's box is still their own, from the kept copy.
+            response = first.reload()
+            assert response is not None
+            assert response.headers.get("x-page-cache") == "hit"
+            expect(first.get_by_role("button", name="Vote for this idea")).to_be_visible()
+            expect(first.get_by_text("You have voted for this idea.")).to_have_count(0)
         finally:
             for context in contexts:
                 context.close()
