@@ -24,6 +24,7 @@ from inhabithon.i18n import (
 )
 from inhabithon.markdown import safe_html
 from inhabithon.pagecache.personal import fill_response
+from inhabithon.templating import Environment
 from inhabithon.timeutil import format_when
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.jinja_environment = Environment  # before anything builds app.jinja_env
     app.config.update(load_config(overrides))
 
     database.init_app(app)
