@@ -317,6 +317,30 @@ def test_a_residents_cached_page_costs_the_same_few_queries_however_many_ideas(
     assert few == hit() == 4
 
 
+def test_a_residents_cached_idea_page_costs_the_same_queries_however_many_comments(
+    cached_app, cmake, db, world, count_queries
+):
+    url = f"/ideas/{world.anonymous.id}"
+    client = _as(cached_app, db, world.reader)
+    client.get(url)
+
+    def hit() -> int:
+        count_queries.statements.clear()
+        response = client.get(url)
+        assert response.headers["X-Page-Cache"] == "hit"
+        assert response.get_data(as_text=True).count(">Delete<") == 1
+        return count_queries.count
+
+    few = hit()
+    for _ in range(30):
+        cmake.comment(world.anonymous)
+    cached_app.extensions[EXTENSION].clear()
+    client.get(url)  # the copy rendered again, with the new comments
+    # The reader, the badge, the follow button, the idea with its team, the ballot,
+    # the reader's vote and the reader's own comments among those shown.
+    assert few == hit() == 7
+
+
 # --- several app servers ------------------------------------------------------------
 
 
