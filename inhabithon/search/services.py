@@ -177,6 +177,7 @@ def search(
     if cursor is not None:
         values["after_relevance"], values["after_ref_id"] = cursor
     rows = []
+    backends.plan_for_these_words(db.session)
     for row in db.session.execute(statement.build(shape), values):
         if row.total is not None:
             kind = Kind(row.kind)
