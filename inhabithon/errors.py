@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+import time
+
+from flask import Flask, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
+
+from inhabithon.extensions import limiter
 
 
 class DomainError(Exception):
@@ -70,6 +75,14 @@ def init_app(app: Flask) -> None:
         # CSRF failures and our own aborts carry a translated description.
         message = exc.description if getattr(exc, "inhabithon_message", False) else None
         return render_error(status, message)
+
+    @app.errorhandler(RateLimitExceeded)
+    def _rate_limited(exc: RateLimitExceeded):  # noqa: ANN202
+        response = make_response(render_error(429))
+        limit = limiter.current_limit
+        if limit is not None:  # when the window ends: asked of the store only here
+            response.headers["Retry-After"] = str(max(1, int(limit.reset_at - time.time())))
+        return response
 
     @app.errorhandler(DomainError)
     def _domain_error(exc: DomainError):  # noqa: ANN202

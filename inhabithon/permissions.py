@@ -8,11 +8,12 @@ challenge's phase) is a rule of the domain and lives in the services.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, TypeVar
 
 from flask import abort, current_app
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from inhabithon.accounts.models import Role, User
@@ -406,11 +407,17 @@ def get_or_404(model: type[M], ident: Any) -> M:
     return obj
 
 
+@cache
+def _idea_query() -> Select[Idea]:
+    """Built once, as every vote, comment and idea action loads its idea through
+    it, and on first use: a loader option needs every model mapped, which is not
+    so while modules import."""
+    return select(Idea).options(joinedload(Idea.challenge)).where(Idea.id == bindparam("id"))
+
+
 def load_idea(idea_id: int) -> Idea:
     """An idea the current user may see, else 404 (hidden ideas do not exist to others)."""
-    idea = db.session.scalar(
-        select(Idea).options(joinedload(Idea.challenge)).where(Idea.id == idea_id)
-    )
+    idea = db.session.scalar(_idea_query(), {"id": idea_id})
     if idea is None:
         abort(404)
     if not can_view_idea(current_user, idea):

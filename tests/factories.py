@@ -246,7 +246,10 @@ class Factory:
     def vote(self, user: User, idea: Idea) -> Vote:
         """A vote cast through ``cast_vote``: the phase, team and budget rules hold."""
         with self.context():
-            return cast_vote(user, idea)
+            vote_id = cast_vote(user, idea)
+        vote = self.session.get(Vote, vote_id)
+        assert vote is not None
+        return vote
 
     # --- jury ------------------------------------------------------------------
 

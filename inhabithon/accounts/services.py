@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from inhabithon.accounts.models import Role, TokenPurpose, User, UserRole
@@ -85,19 +87,20 @@ def spend_hashing_time() -> None:
     _hasher.hash("not a real password, only for constant timing")
 
 
+@cache
+def _session_user_query() -> Select[User]:
+    """One query with the roles (every page asks them), not the two of a plain get.
+    Built once, as it runs on every request of a logged-in user, and on first use:
+    a loader option needs every model mapped, which is not so while modules import."""
+    return select(User).options(joinedload(User.roles)).where(User.id == bindparam("id"))
+
+
 def load_session_user(session_id: str) -> User | None:
     """Flask-Login's loader: ``<id>:<session_version>``; a stale version ends the session."""
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    # One query with the roles (every page asks them), not the two of a plain get.
-    user = (
-        db.session.scalars(
-            select(User).options(joinedload(User.roles)).where(User.id == int(user_id))
-        )
-        .unique()
-        .first()
-    )
+    user = db.session.scalars(_session_user_query(), {"id": int(user_id)}).unique().first()
     if user is None or user.session_version != int(version) or user.suspended_at is not None:
         return None
     return user

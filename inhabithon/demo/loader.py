@@ -136,7 +136,7 @@ def _load_challenge(
     challenge = _create_challenge(demo, event, official, now)
     ideas: dict[str, Idea] = {}
     comments: dict[str, Comment] = {}
-    votes: list[Vote] = []
+    vote_ids: list[int] = []
     with _phase_now(challenge, Phase.SUBMISSIONS):
         for item in demo.ideas:
             author = users[item.author]
@@ -164,8 +164,9 @@ def _load_challenge(
     if demo.votes:
         with _phase_now(challenge, Phase.VOTING):
             for voter, keys in demo.votes.items():
-                votes.extend(cast_vote(users[voter], ideas[key]) for key in keys)
-    _date(challenge, ideas, comments, votes, now)
+                vote_ids.extend(cast_vote(users[voter], ideas[key]) for key in keys)
+    votes = db.session.scalars(select(Vote).where(Vote.id.in_(vote_ids)).order_by(Vote.id))
+    _date(challenge, ideas, comments, list(votes), now)
 
 
 def _date(

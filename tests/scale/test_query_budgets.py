@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
+
 from inhabithon.challenges.models import Phase
 from inhabithon.ideas.models import Idea
 from inhabithon.votes.models import Ballot, Vote
@@ -108,3 +110,36 @@ def test_a_vote_costs_the_same_queries_however_many_votes_there_are(
     few = vote_queries()
     _grow(make, db, challenge, ideas, ideas[0], factor=4)
     assert vote_queries() == few
+
+
+def test_a_vote_is_six_statements_and_no_savepoint_of_its_own(client, make, connection):
+    """The user with their roles, the idea with its challenge, the team-or-voted
+    check, the ballot, the vote and the idea's counter. The budget and the one
+    vote per idea are refused by the statements themselves, so no savepoint is
+    needed around them (here the request's own transaction is one)."""
+    challenge = make.challenge(phase=Phase.VOTING, vote_budget=3)
+    ideas = [make.idea(challenge) for _ in range(2)]
+    client.login(make.user())
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:
+        sent.append(" ".join(statement.split()))
+
+    sa.event.listen(connection, "before_cursor_execute", record)
+    try:
+        assert client.post(f"/ideas/{ideas[0].id}/vote").status_code == 303
+    finally:
+        sa.event.remove(connection, "before_cursor_execute", record)
+    expected = [
+        "SELECT users.",  # the user and their roles
+        "SELECT ideas.",  # the idea and its challenge
+        "SELECT EXISTS",  # on the idea's team, or voted for it already
+        "INSERT INTO ballots",  # created, or one more of its votes used
+        "INSERT INTO votes",
+        "UPDATE ideas",  # the idea's vote count
+    ]
+    assert sent[0].startswith("SAVEPOINT")  # in the tests, the request's transaction
+    assert sent[-1].startswith("RELEASE SAVEPOINT")
+    body = sent[1:-1]
+    assert len(body) == len(expected), body
+    assert [sql[: len(p)] for sql, p in zip(body, expected, strict=True)] == expected

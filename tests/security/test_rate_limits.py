@@ -106,3 +106,17 @@ def test_ideas_and_comments_share_one_posting_allowance(limited):
         303,
     ]
     assert _too_many(client.post(f"/challenges/{challenge.slug}/ideas/new", data={"title": "x"}))
+
+
+def test_a_refusal_says_when_to_come_back_and_other_answers_carry_no_limit_headers(limited):
+    client, make = limited
+    challenge = make.challenge(phase=Phase.VOTING, vote_budget=5)
+    ideas = [make.idea(challenge) for _ in range(3)]
+    client.login(make.user())
+    allowed = [client.post(f"/ideas/{idea.id}/vote") for idea in ideas[:2]]
+    assert [r.status_code for r in allowed] == [303, 303]
+    for response in allowed:
+        assert not [n for n, _ in response.headers if n.lower().startswith("x-ratelimit")]
+    refused = client.post(f"/ideas/{ideas[2].id}/vote")
+    assert _too_many(refused)
+    assert 1 <= int(refused.headers["Retry-After"]) <= 61  # the minute's window, rounded up

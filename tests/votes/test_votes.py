@@ -265,3 +265,30 @@ def test_a_busy_database_answers_503_try_again_not_500(client, make, db, monkeyp
     assert response.status_code == 503
     assert "Please try again" in response.get_data(as_text=True)
     assert _rows(db, idea) == 0
+
+
+def test_a_vote_stored_between_the_check_and_the_insert_is_refused_and_gives_the_vote_back(
+    client, make, db, monkeypatch
+):
+    """A double click: the second request's check ran before the first one's vote
+    was stored. The unique constraint keeps one vote, and the vote the second
+    request spent on its ballot is given back before it answers."""
+    from inhabithon.votes import services
+
+    challenge = make.challenge(phase=Phase.VOTING)
+    idea = make.idea(challenge)
+    voter = client.login(make.user())
+    assert _vote(client, idea).status_code == 303
+    monkeypatch.setattr(services, "_on_team_or_voted", lambda user, idea: (False, False))
+    with make.context():
+        with pytest.raises(services.Conflict):
+            services.cast_vote(voter, db.get(type(idea), idea.id))
+        ballot = db.get(Ballot, (voter.id, challenge.id))
+        db.refresh(ballot)
+        assert ballot.used == 1
+    response = _vote(client, idea)
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "You have already voted for this idea" in page
+    assert "2 of 3 votes left" in page
+    _assert_counters_match_rows(db, challenge, [idea], [voter])
