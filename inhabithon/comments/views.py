@@ -104,8 +104,8 @@ def _comment_actions(reader: Any, parts: list[Args]) -> list[str]:
     comments would otherwise be a hundred renders."""
     if not perm.is_signed_in(reader):
         return [""] * len(parts)
-    ids = [int(comment_id) for comment_id, *_rest in parts]
-    own = services.own_comment_ids(reader, ids)
+    ids = [int(comment_id) for comment_id, _idea_id in parts]
+    own = services.own_comment_ids(reader, {int(idea_id) for _comment_id, idea_id in parts})
     buttons = {}
     for mine in (True, False):
         like = Comment(author_id=reader.id if mine else None, status=CommentStatus.PUBLISHED)

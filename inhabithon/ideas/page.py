@@ -14,7 +14,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from inhabithon.accounts.models import User
@@ -52,12 +52,21 @@ def load_idea_for_page(idea_id: int) -> Idea:
 
 def idea_for_parts(idea_id: int) -> Idea | None:
     """The idea that personal parts of its page are about (the owner's tools, the
-    vote box, the team), loaded once per request whichever parts ask; taken from
-    the session when the page was just rendered."""
+    vote box, the team), loaded once per request whichever parts ask, without the
+    long texts they never show; taken from the session when the page was just
+    rendered."""
     return memo(
         ("idea", idea_id),
         lambda: db.session.get(
-            Idea, idea_id, options=[joinedload(Idea.challenge), joinedload(Idea.members)]
+            Idea,
+            idea_id,
+            options=[
+                defer(Idea.body_md),
+                defer(Idea.body_html),
+                joinedload(Idea.challenge).defer(Challenge.description_md),
+                joinedload(Idea.challenge).defer(Challenge.description_html),
+                joinedload(Idea.members),
+            ],
         ),
     )
 

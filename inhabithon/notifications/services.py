@@ -77,19 +77,27 @@ def is_following(user: User, obj: Challenge | Idea) -> bool:
     return _follow_row(user, obj) is not None
 
 
+# Built once: the follow buttons of a logged-in reader's pages ask them.
+_FOLLOWED = {
+    "challenge": select(ChallengeFollower.challenge_id).where(
+        ChallengeFollower.user_id == sa.bindparam("user_id"),
+        ChallengeFollower.challenge_id.in_(sa.bindparam("ids", expanding=True)),
+    ),
+    "idea": select(IdeaFollower.idea_id).where(
+        IdeaFollower.user_id == sa.bindparam("user_id"),
+        IdeaFollower.idea_id.in_(sa.bindparam("ids", expanding=True)),
+    ),
+}
+
+
 def followed_among(user: User, refs: list[tuple[str, int]]) -> set[tuple[str, int]]:
     """Which of ``refs`` (("challenge" or "idea", id) pairs) ``user`` follows:
     one query per kind, however many buttons a page shows."""
     followed: set[tuple[str, int]] = set()
-    for kind, model, column in (
-        ("challenge", ChallengeFollower, ChallengeFollower.challenge_id),
-        ("idea", IdeaFollower, IdeaFollower.idea_id),
-    ):
-        ids = {obj_id for k, obj_id in refs if k == kind}
+    for kind, statement in _FOLLOWED.items():
+        ids = sorted({obj_id for k, obj_id in refs if k == kind})
         if ids:
-            found = db.session.scalars(
-                select(column).where(model.user_id == user.id, column.in_(ids))
-            )
+            found = db.session.scalars(statement, {"user_id": user.id, "ids": ids})
             followed.update((kind, obj_id) for obj_id in found)
     return followed
 

@@ -42,11 +42,29 @@ def ballot_for(user: User, challenge: Challenge) -> Ballot | None:
     )
 
 
-def has_voted(user: User, idea: Idea) -> bool:
-    return (
-        db.session.scalar(select(Vote.id).where(Vote.user_id == user.id, Vote.idea_id == idea.id))
-        is not None
-    )
+_IN_BALLOT = (
+    Ballot.user_id == sa.bindparam("user_id"),
+    Ballot.challenge_id == sa.bindparam("challenge_id"),
+)
+# Built once: the vote box on a logged-in reader's idea page asks it at every request.
+_STANDING = select(
+    select(Ballot.budget).where(*_IN_BALLOT).scalar_subquery(),
+    select(Ballot.used).where(*_IN_BALLOT).scalar_subquery(),
+    sa.exists().where(
+        Vote.user_id == sa.bindparam("user_id"), Vote.idea_id == sa.bindparam("idea_id")
+    ),
+)
+
+
+def voter_standing(user: User, idea: Idea) -> tuple[int, int, bool]:
+    """The user's vote budget in the idea's challenge, how many votes are left,
+    and whether one of them is for ``idea``: one query."""
+    budget, used, voted = db.session.execute(
+        _STANDING, {"user_id": user.id, "challenge_id": idea.challenge_id, "idea_id": idea.id}
+    ).one()
+    if budget is None:  # no ballot before the first vote
+        budget, used = idea.challenge.vote_budget, 0
+    return int(budget), int(budget) - int(used), bool(voted)
 
 
 def _upsert_ballot(insert: Any) -> Any:
@@ -256,21 +274,22 @@ def ideas_voted_and_hidden(user: User, challenge: Challenge) -> list[Idea]:
     )
 
 
+# Built once: a logged-in reader's challenge page asks it while voting is open.
+_HIDDEN_VOTES = (
+    select(func.count())
+    .select_from(Vote)
+    .join(Idea, Vote.idea_id == Idea.id)
+    .where(
+        Vote.user_id == sa.bindparam("user_id"),
+        Vote.challenge_id == sa.bindparam("challenge_id"),
+        Idea.status != IdeaStatus.PUBLISHED,
+    )
+)
+
+
 def hidden_vote_count(user: User, challenge_id: int) -> int:
     """How many of ``ideas_voted_and_hidden`` there are (the challenge page's notice)."""
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Vote)
-            .join(Idea, Vote.idea_id == Idea.id)
-            .where(
-                Vote.user_id == user.id,
-                Vote.challenge_id == challenge_id,
-                Idea.status != IdeaStatus.PUBLISHED,
-            )
-        )
-        or 0
-    )
+    return db.session.scalar(_HIDDEN_VOTES, {"user_id": user.id, "challenge_id": challenge_id}) or 0
 
 
 def withdraw_hidden_votes(user: User, challenge: Challenge) -> int:

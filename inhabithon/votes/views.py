@@ -182,12 +182,11 @@ def _vote_box(reader: Any, parts: list[Args]) -> list[str]:
             boxes.append("")
             continue
         challenge = idea.challenge
-        ballot, voted, refusal = None, False, None
+        budget = remaining = challenge.vote_budget
+        voted, refusal = False, None
         if perm.is_signed_in(reader):
-            ballot = services.ballot_for(reader, challenge)
-            voted = services.has_voted(reader, idea)
+            budget, remaining, voted = services.voter_standing(reader, idea)
             refusal = services.voter_refusal(reader, challenge)
-        budget = ballot.budget if ballot is not None else challenge.vote_budget
         boxes.append(
             render_template(
                 "votes/_vote_box.html",
@@ -197,7 +196,7 @@ def _vote_box(reader: Any, parts: list[Args]) -> list[str]:
                 voted=voted,
                 vote_refusal=refusal,
                 budget=budget,
-                remaining=ballot.remaining if ballot is not None else budget,
+                remaining=remaining,
             )
         )
     return boxes
