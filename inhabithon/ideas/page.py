@@ -8,6 +8,7 @@ they typed is lost.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -50,6 +51,19 @@ def load_idea_for_page(idea_id: int) -> Idea:
     return idea
 
 
+@cache
+def _parts_options() -> tuple[Any, ...]:
+    """Built once, on first use (a loader option needs every model mapped)."""
+    challenge = joinedload(Idea.challenge)
+    return (
+        defer(Idea.body_md),
+        defer(Idea.body_html),
+        challenge.defer(Challenge.description_md),
+        challenge.defer(Challenge.description_html),
+        joinedload(Idea.members),
+    )
+
+
 def idea_for_parts(idea_id: int) -> Idea | None:
     """The idea that personal parts of its page are about (the owner's tools, the
     vote box, the team), loaded once per request whichever parts ask, without the
@@ -57,17 +71,7 @@ def idea_for_parts(idea_id: int) -> Idea | None:
     rendered."""
     return memo(
         ("idea", idea_id),
-        lambda: db.session.get(
-            Idea,
-            idea_id,
-            options=[
-                defer(Idea.body_md),
-                defer(Idea.body_html),
-                joinedload(Idea.challenge).defer(Challenge.description_md),
-                joinedload(Idea.challenge).defer(Challenge.description_html),
-                joinedload(Idea.members),
-            ],
-        ),
+        lambda: db.session.get(Idea, idea_id, options=_parts_options()),
     )
 
 
