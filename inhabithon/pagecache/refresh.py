@@ -12,6 +12,7 @@ costs no extra render.
 
 from __future__ import annotations
 
+import os
 import time
 
 import click
@@ -57,13 +58,24 @@ pages_cli = AppGroup("pages", help="The page cache shared by the app servers.")
 @pages_cli.command("refresh")
 @click.option("--loop", is_flag=True, help="Keep running, looking every --every seconds.")
 @click.option("--every", default=0.25, show_default=True)
-def refresh_cmd(loop: bool, every: float) -> None:
+@click.option(
+    "--nice",
+    default=10,
+    show_default=True,
+    help="Lower this process's CPU priority by this much (0 keeps it).",
+)
+def refresh_cmd(loop: bool, every: float, nice: int) -> None:
     """Render the busy public pages again before their shared copies expire."""
     cache: PageCache | None = current_app.extensions.get(EXTENSION)
     if cache is None or cache.shared is None:
         raise click.ClickException(
             "The page cache is not shared: set REDIS_URL and PAGE_CACHE_SECONDS above 0."
         )
+    # Background work beside the app servers: on a machine they share, its renders
+    # should wait for their requests, not the other way round (a render every few
+    # seconds at the same priority was part of the cached pages' p99).
+    if nice > 0:
+        os.nice(nice)
     while True:
         rendered = refresh_due(current_app._get_current_object())  # type: ignore[attr-defined]
         if not loop:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from inhabithon import pagecache
 from inhabithon.challenges.models import Phase
 from inhabithon.ideas.models import Idea, IdeaStatus
-from inhabithon.pagecache import store
+from inhabithon.pagecache import refresh, store
 from inhabithon.pagecache.refresh import refresh_due
 from tests.conftest import Client, bound_app, client_for
 from tests.factories import Factory
@@ -496,9 +496,19 @@ def test_the_refresh_command(servers, make):
     first.get(url)
     second.get(url)
 
-    result = first.application.test_cli_runner().invoke(args=["pages", "refresh"])
+    result = first.application.test_cli_runner().invoke(args=["pages", "refresh", "--nice", "0"])
     assert result.exit_code == 0, result.output
     assert "rendered 0 page(s) again" in result.output  # nothing due yet
+
+
+def test_the_refresher_yields_the_cpu_to_the_app_servers(servers, monkeypatch):
+    asked = []
+    monkeypatch.setattr(refresh.os, "nice", asked.append)  # not this test process's priority
+    runner = servers[0].application.test_cli_runner()
+
+    assert runner.invoke(args=["pages", "refresh"]).exit_code == 0
+    assert runner.invoke(args=["pages", "refresh", "--nice", "0"]).exit_code == 0
+    assert asked == [10]
 
 
 def test_the_refresh_command_refuses_to_run_without_a_shared_cache(app):
