@@ -216,6 +216,25 @@ def test_an_unverified_resident_is_asked_to_confirm_their_address(cached_app, db
     ).get_data(as_text=True)
 
 
+def test_residents_reading_in_arabic_share_an_arabic_copy_with_arabic_parts(
+    cached_app, cmake, db, world
+):
+    url = f"/ideas/{world.named.id}"
+    arabic = [cmake.user(locale="ar") for _ in range(2)]
+    swedish = cmake.user(locale="sv")
+    readers = [_as(cached_app, db, user) for user in (*arabic, swedish)]
+    for client in readers:
+        client.language = None  # the language of their profile, not the browser's
+
+    first, second, third = (client.get(url) for client in readers)
+
+    assert [r.headers["X-Page-Cache"] for r in (first, second, third)] == ["miss", "hit", "miss"]
+    page = second.get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "صوّت لهذه الفكرة" in page  # "Vote for this idea", the reader's own vote box
+    assert "Rösta på den här idén" in third.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("role", [Role.GUIDE, Role.JURY, Role.OFFICIAL, Role.ADMIN])
 def test_anyone_with_a_role_beyond_resident_gets_the_page_rendered_for_them(
     cached_app, cmake, db, world, role
