@@ -83,60 +83,58 @@ def detail(idea_id: int):  # noqa: ANN201
 # --- personal parts of the idea page (inhabithon/pagecache/personal.py) ----------------
 
 
-def _each_idea(parts: list[Args], show: Callable[[Idea], str]) -> list[str]:
-    """``show(idea)`` for each part (idea id, ...); nothing for an idea that is gone."""
+def _idea_part(
+    reader: Any,
+    parts: list[Args],
+    template: str,
+    shown_to: Callable[[Idea], bool],
+    context: Callable[[Idea], dict[str, Any]] = lambda idea: {},
+) -> list[str]:
+    """Each part (idea id) as ``template`` when the signed-in reader is one it is
+    ``shown_to``; nothing for visitors and for an idea that is gone."""
+    if not perm.is_signed_in(reader):
+        return [""] * len(parts)
     shown = []
-    for idea_id, *_rest in parts:
+    for (idea_id,) in parts:
         idea = idea_for_parts(int(idea_id))
-        shown.append(show(idea) if idea is not None else "")
+        if idea is None or not shown_to(idea):
+            shown.append("")
+        else:
+            shown.append(render_template(template, idea=idea, **context(idea)))
     return shown
 
 
 @personal_part("idea-owner-tools")
 def _owner_tools(reader: Any, parts: list[Args]) -> list[str]:
     """The owner's own view: how the idea is shown, and edit and team buttons."""
-    if not perm.is_signed_in(reader):
-        return [""] * len(parts)
-    return _each_idea(
+    return _idea_part(
+        reader,
         parts,
-        lambda idea: (
-            render_template(
-                "ideas/_owner_tools.html", idea=idea, editing_open=services.editing_open(idea)
-            )
-            if perm.is_idea_owner(reader, idea)
-            else ""
-        ),
+        "ideas/_owner_tools.html",
+        lambda idea: perm.is_idea_owner(reader, idea),
+        lambda idea: {"editing_open": services.editing_open(idea)},
     )
 
 
 @personal_part("idea-flag")
 def _flag_link(reader: Any, parts: list[Args]) -> list[str]:
     """Report the idea to a moderator: anyone signed in but its owner."""
-    if not perm.is_signed_in(reader):
-        return [""] * len(parts)
-    return _each_idea(
-        parts,
-        lambda idea: (
-            render_template("ideas/_flag.html", idea=idea)
-            if perm.can_flag_idea(reader, idea)
-            else ""
-        ),
+    return _idea_part(
+        reader, parts, "ideas/_flag.html", lambda idea: perm.can_flag_idea(reader, idea)
     )
 
 
 @personal_part("team-leave")
 def _leave_team(reader: Any, parts: list[Args]) -> list[str]:
     """A member who is not the owner may leave the idea's team."""
-    if not perm.is_signed_in(reader):
-        return [""] * len(parts)
-    return _each_idea(
+    return _idea_part(
+        reader,
         parts,
+        "ideas/_leave_team.html",
         lambda idea: (
-            render_template("ideas/_leave_team.html", idea=idea)
-            if perm.is_team_member(reader, idea)
+            perm.is_team_member(reader, idea)
             and not perm.is_idea_owner(reader, idea)
             and perm.can_remove_member(reader, idea, reader.id)
-            else ""
         ),
     )
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
-from collections.abc import Iterator
 
 import pytest
 import redis
@@ -22,7 +21,7 @@ from inhabithon.pagecache import refresh, store
 from inhabithon.pagecache.refresh import refresh_due
 from tests.conftest import Client, bound_app, client_for
 from tests.factories import Factory
-from tests.scale.live import REDIS_BASE, redis_keys
+from tests.scale.live import REDIS_BASE
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -283,12 +282,6 @@ def test_the_api_is_cached_and_still_answers_304_to_a_current_copy(visitor, cmak
 
 
 # --- several app servers: the pages they share through Redis ------------------------
-
-
-@pytest.fixture
-def redis_prefix() -> Iterator[str]:
-    with redis_keys() as prefix:
-        yield prefix
 
 
 @pytest.fixture
