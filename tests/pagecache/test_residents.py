@@ -361,17 +361,8 @@ def test_a_residents_cached_idea_page_costs_the_same_queries_however_many_commen
 
 
 @pytest.fixture
-def servers(database_url, connection, db, redis_prefix) -> list[Flask]:
-    return [
-        bound_app(
-            database_url,
-            connection,
-            PAGE_CACHE_SECONDS=60,
-            REDIS_URL=REDIS_BASE,
-            RATELIMIT_KEY_PREFIX=redis_prefix,
-        )
-        for _ in range(2)
-    ]
+def servers(shared_apps: list[Flask]) -> list[Flask]:
+    return shared_apps
 
 
 def test_app_servers_share_the_residents_copy_through_redis(

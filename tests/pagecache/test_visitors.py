@@ -285,19 +285,9 @@ def test_the_api_is_cached_and_still_answers_304_to_a_current_copy(visitor, cmak
 
 
 @pytest.fixture
-def servers(database_url, connection, db, redis_prefix) -> list[Client]:
-    """Two app servers (two apps, each with its own memory) sharing one Redis."""
-    apps = [
-        bound_app(
-            database_url,
-            connection,
-            PAGE_CACHE_SECONDS=60,
-            REDIS_URL=REDIS_BASE,
-            RATELIMIT_KEY_PREFIX=redis_prefix,
-        )
-        for _ in range(2)
-    ]
-    return [client_for(a, db) for a in apps]
+def servers(shared_apps: list[Flask], db: Session) -> list[Client]:
+    """Two app servers sharing one Redis, a visitor's client for each."""
+    return [client_for(app, db) for app in shared_apps]
 
 
 def _local(client: Client) -> pagecache.PageCache:
