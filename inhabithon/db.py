@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Session, sessionmaker
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -60,6 +63,50 @@ def enum_column(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+@dataclass(frozen=True)
+class Question:
+    """One value asked of the database with others in one statement
+    (``ask_together``): a page's personal parts ask theirs so
+    (inhabithon/pagecache/personal.py). ``column`` is a module-level function
+    that builds the scalar expression (a scalar subquery, an EXISTS ...) with
+    bind parameters: the statement is built once per process for each set of
+    questions asked together. ``params`` are its values; questions asked
+    together that name the same parameter (``user_id``) give it one value."""
+
+    column: Callable[[], sa.ColumnElement[Any]]
+    params: Mapping[str, Any]
+
+
+@lru_cache(maxsize=128)  # one per combination of questions asked together: a handful
+def _together(columns: tuple[Callable[[], sa.ColumnElement[Any]], ...]) -> sa.Select[Any]:
+    return sa.select(*(column().label(f"a{n}") for n, column in enumerate(columns)))
+
+
+def ask_together(questions: Mapping[Any, Question]) -> dict[Any, Any]:
+    """Each question's answer, by its key, from one statement: one round trip."""
+    if not questions:
+        return {}
+    params: dict[str, Any] = {}
+    for question in questions.values():
+        for name, value in question.params.items():
+            if params.setdefault(name, value) != value:
+                raise ValueError(f"two questions give {name!r} different values")
+    columns = tuple(question.column for question in questions.values())
+    row = db.session.execute(_together(columns), params).one()
+    return dict(zip(questions, row, strict=True))
+
+
+def id_list(column: sa.ColumnElement[int] | InstrumentedAttribute[int]) -> sa.ColumnElement[str]:
+    """The ids found, as one comma-separated string (NULL when none): an aggregate
+    that fits in one column of a larger statement (``ids_of`` reads it)."""
+    return sa.func.aggregate_strings(sa.cast(column, sa.String), ",")
+
+
+def ids_of(listed: str | None) -> set[int]:
+    """The ids an ``id_list`` column gave."""
+    return {int(part) for part in listed.split(",")} if listed else set()
 
 
 class Base(DeclarativeBase):

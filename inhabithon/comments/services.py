@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased, selectinload
 from inhabithon.accounts.models import User
 from inhabithon.audit.services import record
 from inhabithon.comments.models import Comment, CommentStatus
-from inhabithon.db import db, utcnow
+from inhabithon.db import Question, ask_together, db, id_list, ids_of, utcnow
 from inhabithon.errors import Conflict, InvalidInput
 from inhabithon.i18n import CONTENT_LANGUAGES
 from inhabithon.ideas.models import AuthorDisplay, Idea, Origin
@@ -190,21 +190,30 @@ def delete_comment(comment: Comment, actor: User) -> None:
         _count(idea, -1)
 
 
-# Built once: a logged-in reader's idea page asks it at every request.
-_OWN_COMMENTS = select(Comment.id).where(
-    Comment.idea_id.in_(sa.bindparam("idea_ids", expanding=True)),
-    Comment.author_id == sa.bindparam("user_id"),
-)
+def _own_comments() -> sa.ColumnElement[str]:
+    # By idea, not by the hundred comment ids a page shows: a statement that
+    # long is parsed anew by the driver every time.
+    return (
+        select(id_list(Comment.id))
+        .where(
+            Comment.idea_id.in_(sa.bindparam("own_comments_on", expanding=True)),
+            Comment.author_id == sa.bindparam("user_id"),
+        )
+        .scalar_subquery()
+    )
+
+
+def own_comments_question(user: User, idea_ids: set[int]) -> Question:
+    """The comments ``user`` wrote on these ideas (the idea page asks it with its
+    other personal parts; ``ids_of`` reads the answer)."""
+    return Question(_own_comments, {"user_id": user.id, "own_comments_on": sorted(idea_ids)})
 
 
 def own_comment_ids(user: User, idea_ids: set[int]) -> set[int]:
-    """The comments ``user`` wrote on these ideas, in one query (by idea, not by
-    the hundred comment ids a page shows: a statement that long is parsed anew
-    by the driver every time)."""
+    """The ``own_comments_question`` asked alone."""
     if not idea_ids:
         return set()
-    found = db.session.scalars(_OWN_COMMENTS, {"idea_ids": sorted(idea_ids), "user_id": user.id})
-    return set(found)
+    return ids_of(ask_together({"own": own_comments_question(user, idea_ids)})["own"])
 
 
 def thread_for(idea: Idea) -> list[tuple[Comment, list[Comment]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -12,11 +13,12 @@ from inhabithon import permissions as perm
 from inhabithon.comments import services
 from inhabithon.comments.forms import CommentForm, reply_prefix
 from inhabithon.comments.models import Comment, CommentStatus
+from inhabithon.db import Question, ids_of
 from inhabithon.errors import DomainError
 from inhabithon.extensions import configured_limit, limiter, user_or_address
 from inhabithon.ideas.models import AuthorDisplay
 from inhabithon.ideas.page import load_idea_for_page, login_first, render_idea_page
-from inhabithon.pagecache.personal import Args, personal_part
+from inhabithon.pagecache.personal import Args, answer, personal_part
 
 bp = Blueprint("comments", __name__)
 
@@ -94,7 +96,17 @@ def delete(comment_id: int):  # noqa: ANN201
 _ID_STAMP = 7_777_777_777_777_777
 
 
-@personal_part("comment-actions")
+def _idea_ids(parts: list[Args]) -> set[int]:
+    return {int(idea_id) for _comment_id, idea_id in parts}
+
+
+def _own_comments_asked(reader: Any, parts: list[Args]) -> dict[Hashable, Question]:
+    if not perm.is_signed_in(reader):
+        return {}
+    return {"own-comments": services.own_comments_question(reader, _idea_ids(parts))}
+
+
+@personal_part("comment-actions", asks=_own_comments_asked)
 def _comment_actions(reader: Any, parts: list[Args]) -> list[str]:
     """Under each published comment: delete (one's own; officials any) and report
     (anyone signed in but its author). Whether the reader may do either turns on
@@ -105,7 +117,7 @@ def _comment_actions(reader: Any, parts: list[Args]) -> list[str]:
     if not perm.is_signed_in(reader):
         return [""] * len(parts)
     ids = [int(comment_id) for comment_id, _idea_id in parts]
-    own = services.own_comment_ids(reader, {int(idea_id) for _comment_id, idea_id in parts})
+    own = ids_of(answer("own-comments"))
     buttons = {}
     for mine in (True, False):
         like = Comment(author_id=reader.id if mine else None, status=CommentStatus.PUBLISHED)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +30,7 @@ from inhabithon.accounts.models import User
 from inhabithon.audit.services import record
 from inhabithon.challenges.models import Challenge, Phase
 from inhabithon.comments.models import Comment, CommentStatus
-from inhabithon.db import db, utcnow
+from inhabithon.db import Question, ask_together, db, id_list, ids_of, utcnow
 from inhabithon.errors import InvalidInput
 from inhabithon.ideas.models import Idea, IdeaStatus
 from inhabithon.mail.services import queue_mail
@@ -77,29 +77,53 @@ def is_following(user: User, obj: Challenge | Idea) -> bool:
     return _follow_row(user, obj) is not None
 
 
-# Built once: the follow buttons of a logged-in reader's pages ask them.
-_FOLLOWED = {
-    "challenge": select(ChallengeFollower.challenge_id).where(
-        ChallengeFollower.user_id == sa.bindparam("user_id"),
-        ChallengeFollower.challenge_id.in_(sa.bindparam("ids", expanding=True)),
-    ),
-    "idea": select(IdeaFollower.idea_id).where(
-        IdeaFollower.user_id == sa.bindparam("user_id"),
-        IdeaFollower.idea_id.in_(sa.bindparam("ids", expanding=True)),
-    ),
-}
+# The follow buttons of a logged-in reader's pages ask which they follow, with
+# the page's other personal parts (inhabithon.db.ask_together).
+def _followed_challenges() -> sa.ColumnElement[str]:
+    return (
+        select(id_list(ChallengeFollower.challenge_id))
+        .where(
+            ChallengeFollower.user_id == sa.bindparam("user_id"),
+            ChallengeFollower.challenge_id.in_(sa.bindparam("followed_challenges", expanding=True)),
+        )
+        .scalar_subquery()
+    )
 
 
-def followed_among(user: User, refs: list[tuple[str, int]]) -> set[tuple[str, int]]:
-    """Which of ``refs`` (("challenge" or "idea", id) pairs) ``user`` follows:
-    one query per kind, however many buttons a page shows."""
-    followed: set[tuple[str, int]] = set()
-    for kind, statement in _FOLLOWED.items():
+def _followed_ideas() -> sa.ColumnElement[str]:
+    return (
+        select(id_list(IdeaFollower.idea_id))
+        .where(
+            IdeaFollower.user_id == sa.bindparam("user_id"),
+            IdeaFollower.idea_id.in_(sa.bindparam("followed_ideas", expanding=True)),
+        )
+        .scalar_subquery()
+    )
+
+
+_FOLLOWED = {"challenge": _followed_challenges, "idea": _followed_ideas}
+
+
+def followed_questions(user: User, refs: list[tuple[str, int]]) -> dict[str, Question]:
+    """Which of ``refs`` (("challenge" or "idea", id) pairs) ``user`` follows, as
+    one question per kind found in them, however many buttons a page shows;
+    ``followed_among`` reads the answers."""
+    questions = {}
+    for kind, column in _FOLLOWED.items():
         ids = sorted({obj_id for k, obj_id in refs if k == kind})
         if ids:
-            found = db.session.scalars(statement, {"user_id": user.id, "ids": ids})
-            followed.update((kind, obj_id) for obj_id in found)
-    return followed
+            questions[kind] = Question(column, {"user_id": user.id, f"followed_{kind}s": ids})
+    return questions
+
+
+def followed_among(
+    user: User, refs: list[tuple[str, int]], answers: Mapping[str, Any] | None = None
+) -> set[tuple[str, int]]:
+    """Which of ``refs`` ``user`` follows: from the ``answers`` to the
+    ``followed_questions`` (by kind), or asked now, in one query."""
+    if answers is None:
+        answers = ask_together(followed_questions(user, refs))
+    return {(str(kind), obj_id) for kind, listed in answers.items() for obj_id in ids_of(listed)}
 
 
 def follow(user: User, obj: Challenge | Idea) -> bool:
@@ -388,17 +412,32 @@ def project_update_posted(project: Project, title: str, actor: User | None) -> i
 
 
 # Built once: the header of every page a logged-in user reads asks it (bench.cpu).
-_UNREAD = select(func.count()).select_from(
-    select(Notification.id)
-    .where(Notification.recipient_id == sa.bindparam("user_id"), Notification.read_at.is_(None))
-    .limit(sa.bindparam("limit"))
-    .subquery()
-)
+def _unread() -> sa.ColumnElement[int]:
+    return (
+        select(func.count())
+        .select_from(
+            select(Notification.id)
+            .where(
+                Notification.recipient_id == sa.bindparam("user_id"),
+                Notification.read_at.is_(None),
+            )
+            .limit(sa.bindparam("unread_limit"))
+            .subquery()
+        )
+        .scalar_subquery()
+    )
+
+
+def unread_question(user: User, cap: int = BADGE_CAP) -> Question:
+    """Unread notifications, counted up to ``cap + 1`` over the unread index (the
+    badge in the header asks it with the page's other personal parts)."""
+    return Question(_unread, {"user_id": user.id, "unread_limit": cap + 1})
 
 
 def unread_count(user: User, cap: int = BADGE_CAP) -> int:
-    """Unread notifications, counted up to ``cap + 1`` over the unread index."""
-    return db.session.scalar(_UNREAD, {"user_id": user.id, "limit": cap + 1}) or 0
+    """The ``unread_question``'s answer, asked alone."""
+    count: int | None = ask_together({"unread": unread_question(user, cap)})["unread"]
+    return count or 0
 
 
 def badge_text(count: int, cap: int = BADGE_CAP) -> str:

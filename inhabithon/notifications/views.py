@@ -3,6 +3,7 @@ and the unsubscribe link that works without login."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -12,12 +13,13 @@ from flask_login import current_user
 from inhabithon import permissions as perm
 from inhabithon.accounts.models import User
 from inhabithon.challenges.models import Challenge
+from inhabithon.db import Question
 from inhabithon.ideas.models import Idea
 from inhabithon.notifications import services
 from inhabithon.notifications.cli import send_cmd
 from inhabithon.notifications.forms import EmailSettingsForm, UnsubscribeForm
 from inhabithon.notifications.models import EmailMode
-from inhabithon.pagecache.personal import Args, personal_part
+from inhabithon.pagecache.personal import Args, answer, personal_part
 
 bp = Blueprint("notifications", __name__)
 # `flask --app app notifications send`
@@ -31,12 +33,18 @@ def _me() -> User:
 # --- personal parts of every page (inhabithon/pagecache/personal.py) -------------------
 
 
-@personal_part("notification-badge")
+def _unread_asked(reader: Any, parts: list[Args]) -> dict[Hashable, Question]:
+    if not perm.can_read_notifications(reader):
+        return {}
+    return {"unread": services.unread_question(reader)}
+
+
+@personal_part("notification-badge", asks=_unread_asked)
 def _badge(reader: Any, parts: list[Args]) -> list[str]:
     """The reader's unread notifications beside "Notifications" in the header."""
     if not perm.can_read_notifications(reader):
         return [""] * len(parts)
-    count = services.unread_count(reader)
+    count = answer("unread") or 0
     badge = (
         render_template("notifications/_badge.html", unread=services.badge_text(count))
         if count
@@ -45,14 +53,27 @@ def _badge(reader: Any, parts: list[Args]) -> list[str]:
     return [badge] * len(parts)
 
 
-@personal_part("follow")
+def _refs(parts: list[Args]) -> list[tuple[str, int]]:
+    return [(str(kind), int(obj_id)) for kind, obj_id in parts]
+
+
+def _follows_asked(reader: Any, parts: list[Args]) -> dict[Hashable, Question]:
+    if not perm.is_signed_in(reader):
+        return {}
+    questions = services.followed_questions(reader, _refs(parts))
+    return {("follows", kind): question for kind, question in questions.items()}
+
+
+@personal_part("follow", asks=_follows_asked)
 def _follow_buttons(reader: Any, parts: list[Args]) -> list[str]:
     """Follow or stop following: parts ("challenge" or "idea", id), shown where
     ``can_follow`` (the page's own check) let them be."""
     if not perm.is_signed_in(reader):
         return [""] * len(parts)
-    refs = [(str(kind), int(obj_id)) for kind, obj_id in parts]
-    followed = services.followed_among(reader, refs)
+    refs = _refs(parts)
+    kinds = {kind for kind, _obj_id in refs}
+    answers = {kind: answer(("follows", kind)) for kind in kinds}
+    followed = services.followed_among(reader, refs, answers)
     return [
         render_template(
             "notifications/_follow_button.html",

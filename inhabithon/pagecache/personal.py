@@ -8,6 +8,14 @@ at the end of the request, for whoever asked, by the function registered under
 that name with ``@personal_part`` (in the domain's views). A filler gets every
 part of its name on the page at once, so a hundred comments cost one query.
 
+And the fillers of one page share that query: a filler may come with an
+``asks`` function that says which values about the reader it needs from the
+database (``inhabithon.db.Question``: a scalar expression and its parameters:
+the unread count, the follows, the vote standing, one's own comments ...). Every question
+of the page is asked in one statement (``SELECT (...), (...), ...``) before
+any filler runs, which then reads its ``answer``: a kept page costs its reader
+one round trip to the database for all its parts, not one per kind of part.
+
 Every page is filled that way, so one template serves a page rendered for its
 reader and a copy shared by all residents (``inhabithon.pagecache``). The shared
 copy is rendered for ``SHARED_RESIDENT``: a resident with no identity. It is
@@ -25,7 +33,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -35,6 +43,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from inhabithon.accounts.models import Role
+from inhabithon.db import Question, ask_together
 
 # What opens a part's marker (``<!--part-...:3-->``): random per process, so no
 # content can contain it; a page from another process carries that one's mark.
@@ -45,8 +54,13 @@ Part = tuple[str, Args]  # the filler's name and the part's arguments
 Filler = Callable[[Any, list[Args]], list[str]]  # (reader, arguments of each part) -> HTML each
 F = TypeVar("F", bound=Filler)
 
+
+Asker = Callable[[Any, list[Args]], dict[Hashable, Question]]
+
 _FILLERS: dict[str, Filler] = {}
+_ASKERS: dict[str, Asker] = {}
 _PENDING = "inhabithon_personal_parts"  # in flask.g
+_ANSWERS = "inhabithon_personal_answers"  # in flask.g
 
 
 class PersonalData(RuntimeError):
@@ -77,19 +91,40 @@ class _SharedResident:
 SHARED_RESIDENT = _SharedResident()
 
 
-def personal_part(name: str) -> Callable[[F], F]:
+def personal_part(name: str, *, asks: Asker | None = None) -> Callable[[F], F]:
     """Register the filler of the parts called ``name``: it gets the reader (a
     user, or a visitor who is not logged in) and the arguments of each such part
-    on the page, and returns the HTML of each, in order."""
+    on the page, and returns the HTML of each, in order. ``asks`` gets the same
+    and returns the questions whose ``answer`` the filler reads, by key."""
 
     def register(filler: F) -> F:
         known = _FILLERS.get(name)
         if known is not None and known.__qualname__ != filler.__qualname__:
             raise ValueError(f"two fillers for the personal part {name!r}")
         _FILLERS[name] = filler
+        if asks is not None:
+            _ASKERS[name] = asks
         return filler
 
     return register
+
+
+def answer(key: Hashable, otherwise: Callable[[], Any] | None = None) -> Any:
+    """The answer to the question the filler's ``asks`` put under ``key``. When
+    it did not ask it (it may decline: a page with two vote boxes, say),
+    ``otherwise()``; without ``otherwise``, a question never asked is a bug."""
+    answers: dict[Hashable, Any] = g.get(_ANSWERS) or {}
+    if key in answers:
+        return answers[key]
+    if otherwise is None:
+        raise LookupError(f"the personal parts did not ask {key!r}")
+    return otherwise()
+
+
+def ask(questions: dict[Hashable, Question]) -> None:
+    """Ask every question in one statement; the fillers read the ``answer``."""
+    answers: dict[Hashable, Any] = g.setdefault(_ANSWERS, {})
+    answers.update(ask_together(questions))
 
 
 @dataclass
@@ -176,6 +211,12 @@ def fill(body: bytes, pending: Pending, reader: Any) -> bytes:
         numbers = by_name.setdefault(pending.parts[number][0], [])
         if number not in numbers:
             numbers.append(number)
+    questions: dict[Hashable, Question] = {}
+    for name, numbers in by_name.items():
+        asker = _ASKERS.get(name)
+        if asker is not None:
+            questions.update(asker(reader, [pending.parts[n][1] for n in numbers]))
+    ask(questions)
     html: dict[int, bytes] = {}
     for name, numbers in by_name.items():
         filled = _FILLERS[name](reader, [pending.parts[n][1] for n in numbers])

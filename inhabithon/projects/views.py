@@ -3,6 +3,7 @@ and the officials' pages to write them, move them and post updates."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 import click
@@ -26,12 +27,12 @@ from wtforms import Form
 
 from inhabithon import permissions as perm
 from inhabithon.challenges.models import Challenge
-from inhabithon.db import db
+from inhabithon.db import Question, db, ids_of
 from inhabithon.errors import DomainError
 from inhabithon.i18n import LANGUAGE_NAMES
 from inhabithon.ideas.models import Idea
 from inhabithon.pagecache import shared_page
-from inhabithon.pagecache.personal import Args, personal_part
+from inhabithon.pagecache.personal import Args, answer, personal_part
 from inhabithon.projects import feeds, services
 from inhabithon.projects.forms import (
     ContactForm,
@@ -111,12 +112,19 @@ def detail(slug: str):  # noqa: ANN201
     return render_template("projects/detail.html", project=project, timeline=timeline(project))
 
 
-@personal_part("project-follow")
+def _follows_asked(reader: Any, parts: list[Args]) -> dict[Hashable, Question]:
+    if not perm.can_follow_project(reader):
+        return {}
+    ids = [int(project_id) for project_id, _slug in parts]
+    return {"followed-projects": services.followed_question(reader, ids)}
+
+
+@personal_part("project-follow", asks=_follows_asked)
 def _follow_button(reader: Any, parts: list[Args]) -> list[str]:
     """Follow or stop following a project (parts: project id, slug)."""
     if not perm.can_follow_project(reader):
         return [""] * len(parts)
-    followed = services.followed_projects(reader, [int(project_id) for project_id, _slug in parts])
+    followed = ids_of(answer("followed-projects"))
     return [
         render_template(
             "projects/_follow_button.html", slug=slug, following=int(project_id) in followed

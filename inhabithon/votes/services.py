@@ -13,6 +13,7 @@ trips of a savepoint.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,7 +24,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from inhabithon.accounts.models import User
 from inhabithon.challenges.models import Challenge, Phase
-from inhabithon.db import db, utcnow
+from inhabithon.db import Question, ask_together, db, utcnow
 from inhabithon.errors import Conflict
 from inhabithon.ideas.models import Idea, IdeaMember, IdeaStatus, MemberStatus
 from inhabithon.votes.integrity import network_hash
@@ -42,26 +43,57 @@ def ballot_for(user: User, challenge: Challenge) -> Ballot | None:
     )
 
 
-_IN_BALLOT = (
-    Ballot.user_id == sa.bindparam("user_id"),
-    Ballot.challenge_id == sa.bindparam("challenge_id"),
-)
-# Built once: the vote box on a logged-in reader's idea page asks it at every request.
-_STANDING = select(
-    select(Ballot.budget).where(*_IN_BALLOT).scalar_subquery(),
-    select(Ballot.used).where(*_IN_BALLOT).scalar_subquery(),
-    sa.exists().where(
-        Vote.user_id == sa.bindparam("user_id"), Vote.idea_id == sa.bindparam("idea_id")
-    ),
-)
+# The vote box on a logged-in reader's idea page asks these with the page's other
+# personal parts (inhabithon.db.ask_together), knowing only the idea's id.
+def _ballot_in_challenge_of_idea(column: Any) -> sa.ColumnElement[int]:
+    challenge_of_idea = select(Idea.challenge_id).where(Idea.id == sa.bindparam("standing_in"))
+    return (
+        select(column)
+        .where(
+            Ballot.user_id == sa.bindparam("user_id"),
+            Ballot.challenge_id == challenge_of_idea.scalar_subquery(),
+        )
+        .scalar_subquery()
+    )
 
 
-def voter_standing(user: User, idea: Idea) -> tuple[int, int, bool]:
+def _budget() -> sa.ColumnElement[int]:
+    return _ballot_in_challenge_of_idea(Ballot.budget)
+
+
+def _used() -> sa.ColumnElement[int]:
+    return _ballot_in_challenge_of_idea(Ballot.used)
+
+
+def _voted() -> sa.ColumnElement[bool]:
+    return sa.exists().where(
+        Vote.user_id == sa.bindparam("user_id"), Vote.idea_id == sa.bindparam("standing_in")
+    )
+
+
+_STANDING: dict[str, Callable[[], sa.ColumnElement[Any]]] = {
+    "budget": _budget,
+    "used": _used,
+    "voted": _voted,
+}
+
+
+def standing_questions(user: User, idea_id: int) -> dict[str, Question]:
+    """What ``voter_standing`` needs to know, as questions: the ballot's budget and
+    use in the idea's challenge, and whether the user voted for the idea."""
+    params = {"user_id": user.id, "standing_in": idea_id}
+    return {name: Question(column, params) for name, column in _STANDING.items()}
+
+
+def voter_standing(
+    user: User, idea: Idea, answers: Mapping[str, Any] | None = None
+) -> tuple[int, int, bool]:
     """The user's vote budget in the idea's challenge, how many votes are left,
-    and whether one of them is for ``idea``: one query."""
-    budget, used, voted = db.session.execute(
-        _STANDING, {"user_id": user.id, "challenge_id": idea.challenge_id, "idea_id": idea.id}
-    ).one()
+    and whether one of them is for ``idea``: from the ``answers`` to the
+    ``standing_questions`` (by name), or asked now, in one query."""
+    if answers is None:
+        answers = ask_together(standing_questions(user, idea.id))
+    budget, used, voted = answers["budget"], answers["used"], answers["voted"]
     if budget is None:  # no ballot before the first vote
         budget, used = idea.challenge.vote_budget, 0
     return int(budget), int(budget) - int(used), bool(voted)
@@ -275,21 +307,32 @@ def ideas_voted_and_hidden(user: User, challenge: Challenge) -> list[Idea]:
 
 
 # Built once: a logged-in reader's challenge page asks it while voting is open.
-_HIDDEN_VOTES = (
-    select(func.count())
-    .select_from(Vote)
-    .join(Idea, Vote.idea_id == Idea.id)
-    .where(
-        Vote.user_id == sa.bindparam("user_id"),
-        Vote.challenge_id == sa.bindparam("challenge_id"),
-        Idea.status != IdeaStatus.PUBLISHED,
+def _hidden_votes() -> sa.ColumnElement[int]:
+    return (
+        select(func.count())
+        .select_from(Vote)
+        .join(Idea, Vote.idea_id == Idea.id)
+        .where(
+            Vote.user_id == sa.bindparam("user_id"),
+            Vote.challenge_id == sa.bindparam("hidden_in"),
+            Idea.status != IdeaStatus.PUBLISHED,
+        )
+        .scalar_subquery()
     )
-)
+
+
+def hidden_votes_question(user: User, challenge_id: int) -> Question:
+    """How many of ``ideas_voted_and_hidden`` there are (the challenge page's
+    notice asks it with the page's other personal parts)."""
+    return Question(_hidden_votes, {"user_id": user.id, "hidden_in": challenge_id})
 
 
 def hidden_vote_count(user: User, challenge_id: int) -> int:
-    """How many of ``ideas_voted_and_hidden`` there are (the challenge page's notice)."""
-    return db.session.scalar(_HIDDEN_VOTES, {"user_id": user.id, "challenge_id": challenge_id}) or 0
+    """The ``hidden_votes_question`` asked alone."""
+    count: int | None = ask_together({"hidden": hidden_votes_question(user, challenge_id)})[
+        "hidden"
+    ]
+    return count or 0
 
 
 def withdraw_hidden_votes(user: User, challenge: Challenge) -> int:

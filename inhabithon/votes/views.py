@@ -4,7 +4,8 @@ vote-integrity view where votes can be voided."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -18,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from inhabithon import permissions as perm
 from inhabithon.challenges.models import Challenge
 from inhabithon.challenges.views import load_challenge
-from inhabithon.db import db
+from inhabithon.db import Question, db
 from inhabithon.errors import DomainError, render_error
 from inhabithon.extensions import configured_limit, limiter, user_or_address
 from inhabithon.ideas.models import Idea
@@ -28,7 +29,7 @@ from inhabithon.ideas.page import (
     login_first,
     render_idea_page,
 )
-from inhabithon.pagecache.personal import Args, personal_part
+from inhabithon.pagecache.personal import Args, answer, personal_part
 from inhabithon.votes import integrity, services
 from inhabithon.votes.forms import VoidForm
 
@@ -171,10 +172,24 @@ def void_view(slug: str):  # noqa: ANN201
 # --- personal parts (inhabithon/pagecache/personal.py) ----------------------------------
 
 
-@personal_part("vote-box")
+def _one(ids: set[int]) -> int | None:
+    """The one id of a page's parts; None for several (asked one by one then)."""
+    return next(iter(ids)) if len(ids) == 1 else None
+
+
+def _standing_asked(reader: Any, parts: list[Args]) -> dict[Hashable, Question]:
+    idea_id = _one({int(idea_id) for idea_id, _error in parts})
+    if not perm.is_signed_in(reader) or idea_id is None:
+        return {}
+    questions = services.standing_questions(reader, idea_id)
+    return {("standing", idea_id, name): question for name, question in questions.items()}
+
+
+@personal_part("vote-box", asks=_standing_asked)
 def _vote_box(reader: Any, parts: list[Args]) -> list[str]:
     """The idea page's vote box: the count, and what the reader can do (vote,
     withdraw, why not). Parts: (idea id, the error of a vote just refused)."""
+    asked = _one({int(idea_id) for idea_id, _error in parts}) is not None
     boxes = []
     for idea_id, vote_error in parts:
         idea = idea_for_parts(int(idea_id))
@@ -185,7 +200,12 @@ def _vote_box(reader: Any, parts: list[Args]) -> list[str]:
         budget = remaining = challenge.vote_budget
         voted, refusal = False, None
         if perm.is_signed_in(reader):
-            budget, remaining, voted = services.voter_standing(reader, idea)
+            answers = (
+                {name: answer(("standing", idea.id, name)) for name in ("budget", "used", "voted")}
+                if asked
+                else None
+            )
+            budget, remaining, voted = services.voter_standing(reader, idea, answers)
             refusal = services.voter_refusal(reader, challenge)
         boxes.append(
             render_template(
@@ -202,7 +222,14 @@ def _vote_box(reader: Any, parts: list[Args]) -> list[str]:
     return boxes
 
 
-@personal_part("hidden-votes")
+def _hidden_asked(reader: Any, parts: list[Args]) -> dict[Hashable, Question]:
+    challenge_id = _one({int(challenge_id) for challenge_id, _slug in parts})
+    if not perm.is_signed_in(reader) or challenge_id is None:
+        return {}
+    return {("hidden-votes", challenge_id): services.hidden_votes_question(reader, challenge_id)}
+
+
+@personal_part("hidden-votes", asks=_hidden_asked)
 def _hidden_votes(reader: Any, parts: list[Args]) -> list[str]:
     """Votes the reader gave to ideas hidden since, on a challenge page while
     voting is open. Parts: (challenge id, slug)."""
@@ -210,7 +237,8 @@ def _hidden_votes(reader: Any, parts: list[Args]) -> list[str]:
         return [""] * len(parts)
     notices = []
     for challenge_id, slug in parts:
-        count = services.hidden_vote_count(reader, int(challenge_id))
+        key = ("hidden-votes", int(challenge_id))
+        count = answer(key, partial(services.hidden_vote_count, reader, int(challenge_id)))
         notices.append(
             render_template("votes/_hidden_votes.html", slug=slug, hidden_votes=count)
             if count

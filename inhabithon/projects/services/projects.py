@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from inhabithon.accounts.models import User
 from inhabithon.audit.services import record
-from inhabithon.db import db, utcnow
+from inhabithon.db import Question, ask_together, db, id_list, ids_of, utcnow
 from inhabithon.errors import Conflict, InvalidInput
 from inhabithon.i18n import CONTENT_LANGUAGES
 from inhabithon.ideas.models import Idea
@@ -331,17 +331,26 @@ def is_following(user: User, project: Project) -> bool:
     return db.session.get(ProjectFollower, (project.id, user.id)) is not None
 
 
-# Built once: the follow button of a logged-in reader's project page asks it.
-_FOLLOWED = select(ProjectFollower.project_id).where(
-    ProjectFollower.user_id == sa.bindparam("user_id"),
-    ProjectFollower.project_id.in_(sa.bindparam("ids", expanding=True)),
-)
+def _followed() -> sa.ColumnElement[str]:
+    return (
+        select(id_list(ProjectFollower.project_id))
+        .where(
+            ProjectFollower.user_id == sa.bindparam("user_id"),
+            ProjectFollower.project_id.in_(sa.bindparam("followed_projects", expanding=True)),
+        )
+        .scalar_subquery()
+    )
+
+
+def followed_question(user: User, project_ids: list[int]) -> Question:
+    """Which of these projects ``user`` follows (the project page asks it with its
+    other personal parts; ``ids_of`` reads the answer)."""
+    return Question(_followed, {"user_id": user.id, "followed_projects": sorted(set(project_ids))})
 
 
 def followed_projects(user: User, project_ids: list[int]) -> set[int]:
-    """Which of these projects ``user`` follows, in one query."""
-    found = db.session.scalars(_FOLLOWED, {"user_id": user.id, "ids": sorted(set(project_ids))})
-    return set(found)
+    """The ``followed_question`` asked alone."""
+    return ids_of(ask_together({"followed": followed_question(user, project_ids)})["followed"])
 
 
 def follow(user: User, project: Project) -> bool:

@@ -1,0 +1,85 @@
+"""Shared database machinery (inhabithon/db.py): questions asked together."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from inhabithon.challenges.models import Phase
+from inhabithon.comments import services as comments
+from inhabithon.db import ask_together, ids_of
+from inhabithon.notifications import services as notifications
+from inhabithon.notifications.models import ChallengeFollower, Notification, NotificationKind
+from inhabithon.pagecache.personal import answer
+from inhabithon.votes import services as votes
+from tests.factories import Factory
+
+
+def test_questions_of_several_domains_are_answered_by_one_statement(
+    make: Factory, db: Session, count_queries
+):
+    followed, other = make.challenge(Phase.VOTING), make.challenge(Phase.VOTING)
+    reader = make.user()
+    idea, also = make.idea(followed), make.idea(followed)
+    make.vote(reader, idea)
+    mine = make.comment(idea, reader)
+    make.comment(idea)
+    db.add_all(
+        [
+            ChallengeFollower(challenge_id=followed.id, user_id=reader.id),
+            *(
+                Notification(recipient_id=reader.id, kind=NotificationKind.COMMENT, idea_id=idea.id)
+                for _ in range(2)
+            ),
+        ]
+    )
+    db.commit()
+    with make.context():
+        count_queries.statements.clear()
+        answers = ask_together(
+            {
+                "unread": notifications.unread_question(reader),
+                **notifications.followed_questions(
+                    reader, [("challenge", followed.id), ("challenge", other.id)]
+                ),
+                **votes.standing_questions(reader, idea.id),
+                "own": comments.own_comments_question(reader, {idea.id, also.id}),
+                "hidden": votes.hidden_votes_question(reader, followed.id),
+            }
+        )
+        assert count_queries.count == 1
+        assert answers["unread"] == 2
+        assert ids_of(answers["challenge"]) == {followed.id}
+        assert (answers["budget"], answers["used"], bool(answers["voted"])) == (3, 1, True)
+        assert ids_of(answers["own"]) == {mine.id}
+        assert answers["hidden"] == 0
+        # Asked alone, each gives the same.
+        assert notifications.unread_count(reader) == 2
+        assert votes.voter_standing(reader, idea) == (3, 2, True)
+        assert votes.voter_standing(reader, also) == (3, 2, False)
+        assert comments.own_comment_ids(reader, {idea.id}) == {mine.id}
+
+
+def test_questions_that_give_one_parameter_two_values_are_refused(make: Factory):
+    first, second = make.user(), make.user()
+    with make.context(), pytest.raises(ValueError, match="user_id"):
+        ask_together(
+            {
+                "first": notifications.unread_question(first),
+                "second": notifications.unread_question(second),
+            }
+        )
+
+
+def test_a_filler_reading_an_answer_nobody_asked_for_is_a_bug_unless_it_says_otherwise(
+    make: Factory,
+):
+    with make.context():
+        with pytest.raises(LookupError, match="unread"):
+            answer("unread")
+        assert answer("unread", lambda: 7) == 7
+
+
+@pytest.mark.parametrize(("listed", "ids"), [(None, set()), ("", set()), ("3,14,3", {3, 14})])
+def test_an_id_list_reads_back_as_a_set_of_ids(listed, ids):
+    assert ids_of(listed) == ids
