@@ -79,23 +79,64 @@ class Question:
     params: Mapping[str, Any]
 
 
+@dataclass(frozen=True)
+class Load:
+    """An object to load by its primary key with the questions asked together
+    (``ask_together``): the idea that a page's parts are about comes in the same
+    round trip as the reader's votes and follows. ``options`` is a module-level
+    function that builds the loader options, like ``Question.column``."""
+
+    entity: type[Any]
+    ident: Any
+    options: Callable[[], tuple[Any, ...]]
+
+
+_LoadSpec = tuple[type[Any], Callable[[], tuple[Any, ...]]]
+
+
 @lru_cache(maxsize=128)  # one per combination of questions asked together: a handful
-def _together(columns: tuple[Callable[[], sa.ColumnElement[Any]], ...]) -> sa.Select[Any]:
-    return sa.select(*(column().label(f"a{n}") for n, column in enumerate(columns)))
+def _together(
+    columns: tuple[Callable[[], sa.ColumnElement[Any]], ...], load: _LoadSpec | None
+) -> sa.Select[Any]:
+    labeled = [column().label(f"a{n}") for n, column in enumerate(columns)]
+    if load is None:
+        return sa.select(*labeled)
+    entity, options = load
+    key = sa.inspect(entity).primary_key[0]
+    return (
+        sa.select(entity)
+        .options(*options())
+        .where(key == sa.bindparam("load_ident"))
+        .add_columns(*labeled)
+    )
 
 
-def ask_together(questions: Mapping[Any, Question]) -> dict[Any, Any]:
-    """Each question's answer, by its key, from one statement: one round trip."""
-    if not questions:
-        return {}
+def ask_together(asked: Mapping[Any, Question | Load]) -> dict[Any, Any]:
+    """Each question's answer and each object to load, by key, from one
+    statement: one round trip (each further ``Load``, rare, costs its own)."""
+    questions = {key: q for key, q in asked.items() if isinstance(q, Question)}
+    loads = [(key, load) for key, load in asked.items() if isinstance(load, Load)]
     params: dict[str, Any] = {}
     for question in questions.values():
         for name, value in question.params.items():
             if params.setdefault(name, value) != value:
                 raise ValueError(f"two questions give {name!r} different values")
     columns = tuple(question.column for question in questions.values())
-    row = db.session.execute(_together(columns), params).one()
-    return dict(zip(questions, row, strict=True))
+    answers: dict[Any, Any] = {}
+    if loads:
+        key, load = loads.pop(0)
+        statement = _together(columns, (load.entity, load.options))
+        row = db.session.execute(statement, {**params, "load_ident": load.ident}).unique().first()
+        answers[key] = None if row is None else row[0]
+        if row is not None:
+            answers.update(zip(questions, row[1:], strict=True))
+            questions = {}
+    if questions:  # none loaded with them (or the object is gone)
+        row = db.session.execute(_together(columns, None), params).one()
+        answers.update(zip(questions, row, strict=True))
+    for key, load in loads:
+        answers[key] = db.session.get(load.entity, load.ident, options=load.options())
+    return answers
 
 
 def id_list(column: sa.ColumnElement[int] | InstrumentedAttribute[int]) -> sa.ColumnElement[str]:

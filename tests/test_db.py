@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 
 from inhabithon.challenges.models import Phase
 from inhabithon.comments import services as comments
-from inhabithon.db import ask_together, ids_of
+from inhabithon.db import Load, ask_together, ids_of
+from inhabithon.ideas.models import Idea
 from inhabithon.notifications import services as notifications
 from inhabithon.notifications.models import ChallengeFollower, Notification, NotificationKind
 from inhabithon.pagecache.personal import answer
@@ -58,6 +59,40 @@ def test_questions_of_several_domains_are_answered_by_one_statement(
         assert votes.voter_standing(reader, idea) == (3, 2, True)
         assert votes.voter_standing(reader, also) == (3, 2, False)
         assert comments.own_comment_ids(reader, {idea.id}) == {mine.id}
+
+
+def _plain() -> tuple:
+    return ()
+
+
+def test_an_object_comes_with_the_questions_in_the_same_statement(
+    make: Factory, db: Session, count_queries
+):
+    reader = make.user()
+    idea, other = make.idea(make.challenge(Phase.VOTING)), make.idea(make.challenge())
+    make.vote(reader, idea)
+    with make.context():
+        count_queries.statements.clear()
+        answers = ask_together(
+            {"idea": Load(Idea, idea.id, _plain), **votes.standing_questions(reader, idea.id)}
+        )
+        assert count_queries.count == 1
+        assert answers["idea"].title == idea.title
+        assert (answers["used"], bool(answers["voted"])) == (1, True)
+
+        db.expunge_all()  # nothing to take from the session: every object is loaded
+        count_queries.statements.clear()
+        answers = ask_together(
+            {
+                "gone": Load(Idea, 987_654, _plain),
+                "other": Load(Idea, other.id, _plain),
+                "unread": notifications.unread_question(reader),
+            }
+        )
+        # The object that is gone, then the questions, then the second object.
+        assert count_queries.count == 3
+        assert answers == {"gone": None, "other": answers["other"], "unread": 0}
+        assert answers["other"].id == other.id
 
 
 def test_questions_that_give_one_parameter_two_values_are_refused(make: Factory):

@@ -8,6 +8,7 @@ they typed is lost.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from functools import cache
 from typing import Any
 
@@ -23,9 +24,9 @@ from inhabithon.challenges.models import Challenge
 from inhabithon.comments.forms import CommentForm, reply_prefix
 from inhabithon.comments.models import CommentStatus
 from inhabithon.comments.services import thread_for
-from inhabithon.db import db
+from inhabithon.db import Load, db
 from inhabithon.ideas.models import Idea, IdeaMember
-from inhabithon.pagecache.personal import memo
+from inhabithon.pagecache.personal import answer, memo
 from inhabithon.permissions import can_comment, can_view_idea
 from inhabithon.projects.models import Project
 from inhabithon.results.services import award_kinds_for_idea
@@ -64,14 +65,22 @@ def _parts_options() -> tuple[Any, ...]:
     )
 
 
+def idea_to_load(idea_id: int) -> dict[Hashable, Load]:
+    """What the ``asks`` of the parts about an idea give: the idea, loaded with
+    the page's other questions (``idea_for_parts`` reads it)."""
+    return {("idea", idea_id): Load(Idea, idea_id, _parts_options)}
+
+
 def idea_for_parts(idea_id: int) -> Idea | None:
     """The idea that personal parts of its page are about (the owner's tools, the
-    vote box, the team), loaded once per request whichever parts ask, without the
-    long texts they never show; taken from the session when the page was just
-    rendered."""
-    return memo(
+    vote box, the team), without the long texts they never show: loaded with the
+    page's questions when the parts' ``asks`` gave ``idea_to_load``, else once
+    per request whichever parts ask."""
+    return answer(
         ("idea", idea_id),
-        lambda: db.session.get(Idea, idea_id, options=_parts_options()),
+        lambda: memo(
+            ("idea", idea_id), lambda: db.session.get(Idea, idea_id, options=_parts_options())
+        ),
     )
 
 

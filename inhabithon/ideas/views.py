@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -14,14 +14,19 @@ from werkzeug.wrappers import Response
 from inhabithon import permissions as perm
 from inhabithon.accounts.models import User
 from inhabithon.challenges.models import Challenge
-from inhabithon.db import db
+from inhabithon.db import Load, Question, db
 from inhabithon.errors import Conflict, DomainError
 from inhabithon.extensions import configured_limit, limiter, user_or_address
 from inhabithon.i18n import CONTENT_LANGUAGES
 from inhabithon.ideas import services
 from inhabithon.ideas.forms import IdeaForm, InviteForm
 from inhabithon.ideas.models import Idea, MemberStatus
-from inhabithon.ideas.page import idea_for_parts, load_idea_for_page, render_idea_page
+from inhabithon.ideas.page import (
+    idea_for_parts,
+    idea_to_load,
+    load_idea_for_page,
+    render_idea_page,
+)
 from inhabithon.pagecache import shared_page
 from inhabithon.pagecache.personal import Args, personal_part
 
@@ -104,7 +109,13 @@ def _idea_part(
     return shown
 
 
-@personal_part("idea-owner-tools")
+def _idea_asked(reader: Any, parts: list[Args]) -> dict[Hashable, Question | Load]:
+    if not perm.is_signed_in(reader):
+        return {}
+    return {key: load for (idea_id,) in parts for key, load in idea_to_load(int(idea_id)).items()}
+
+
+@personal_part("idea-owner-tools", asks=_idea_asked)
 def _owner_tools(reader: Any, parts: list[Args]) -> list[str]:
     """The owner's own view: how the idea is shown, and edit and team buttons."""
     return _idea_part(
@@ -116,7 +127,7 @@ def _owner_tools(reader: Any, parts: list[Args]) -> list[str]:
     )
 
 
-@personal_part("idea-flag")
+@personal_part("idea-flag", asks=_idea_asked)
 def _flag_link(reader: Any, parts: list[Args]) -> list[str]:
     """Report the idea to a moderator: anyone signed in but its owner."""
     return _idea_part(
@@ -124,7 +135,7 @@ def _flag_link(reader: Any, parts: list[Args]) -> list[str]:
     )
 
 
-@personal_part("team-leave")
+@personal_part("team-leave", asks=_idea_asked)
 def _leave_team(reader: Any, parts: list[Args]) -> list[str]:
     """A member who is not the owner may leave the idea's team."""
     return _idea_part(

@@ -11,10 +11,12 @@ part of its name on the page at once, so a hundred comments cost one query.
 And the fillers of one page share that query: a filler may come with an
 ``asks`` function that says which values about the reader it needs from the
 database (``inhabithon.db.Question``: a scalar expression and its parameters:
-the unread count, the follows, the vote standing, one's own comments ...). Every question
-of the page is asked in one statement (``SELECT (...), (...), ...``) before
-any filler runs, which then reads its ``answer``: a kept page costs its reader
-one round trip to the database for all its parts, not one per kind of part.
+the unread count, the follows, the vote standing, one's own comments ...), and
+which object its parts are about (``inhabithon.db.Load``: the idea). Every
+question of the page is asked in one statement (``SELECT ideas.*, (...),
+(...) ...``) before any filler runs, which then reads its ``answer``: a kept
+page costs its reader one round trip to the database for all its parts, not
+one per kind of part.
 
 Every page is filled that way, so one template serves a page rendered for its
 reader and a copy shared by all residents (``inhabithon.pagecache``). The shared
@@ -33,7 +35,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -43,7 +45,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from inhabithon.accounts.models import Role
-from inhabithon.db import Question, ask_together
+from inhabithon.db import Load, Question, ask_together
 
 # What opens a part's marker (``<!--part-...:3-->``): random per process, so no
 # content can contain it; a page from another process carries that one's mark.
@@ -55,7 +57,7 @@ Filler = Callable[[Any, list[Args]], list[str]]  # (reader, arguments of each pa
 F = TypeVar("F", bound=Filler)
 
 
-Asker = Callable[[Any, list[Args]], dict[Hashable, Question]]
+Asker = Callable[[Any, list[Args]], Mapping[Hashable, Question | Load]]
 
 _FILLERS: dict[str, Filler] = {}
 _ASKERS: dict[str, Asker] = {}
@@ -121,8 +123,9 @@ def answer(key: Hashable, otherwise: Callable[[], Any] | None = None) -> Any:
     return otherwise()
 
 
-def ask(questions: dict[Hashable, Question]) -> None:
-    """Ask every question in one statement; the fillers read the ``answer``."""
+def ask(questions: dict[Hashable, Question | Load]) -> None:
+    """Ask every question (and load the object the parts are about) in one
+    statement; the fillers read the ``answer``."""
     answers: dict[Hashable, Any] = g.setdefault(_ANSWERS, {})
     answers.update(ask_together(questions))
 
@@ -211,7 +214,7 @@ def fill(body: bytes, pending: Pending, reader: Any) -> bytes:
         numbers = by_name.setdefault(pending.parts[number][0], [])
         if number not in numbers:
             numbers.append(number)
-    questions: dict[Hashable, Question] = {}
+    questions: dict[Hashable, Question | Load] = {}
     for name, numbers in by_name.items():
         asker = _ASKERS.get(name)
         if asker is not None:

@@ -19,12 +19,13 @@ from wtforms.fields.choices import SelectChoice
 from inhabithon import permissions as perm
 from inhabithon.challenges.models import Challenge
 from inhabithon.challenges.views import load_challenge
-from inhabithon.db import Question, db
+from inhabithon.db import Load, Question, db
 from inhabithon.errors import DomainError, render_error
 from inhabithon.extensions import configured_limit, limiter, user_or_address
 from inhabithon.ideas.models import Idea
 from inhabithon.ideas.page import (
     idea_for_parts,
+    idea_to_load,
     load_idea_for_page,
     login_first,
     render_idea_page,
@@ -177,12 +178,15 @@ def _one(ids: set[int]) -> int | None:
     return next(iter(ids)) if len(ids) == 1 else None
 
 
-def _standing_asked(reader: Any, parts: list[Args]) -> dict[Hashable, Question]:
+def _standing_asked(reader: Any, parts: list[Args]) -> dict[Hashable, Question | Load]:
+    asked: dict[Hashable, Question | Load] = {}
+    for idea_id, _error in parts:
+        asked.update(idea_to_load(int(idea_id)))
     idea_id = _one({int(idea_id) for idea_id, _error in parts})
-    if not perm.is_signed_in(reader) or idea_id is None:
-        return {}
-    questions = services.standing_questions(reader, idea_id)
-    return {("standing", idea_id, name): question for name, question in questions.items()}
+    if perm.is_signed_in(reader) and idea_id is not None:
+        questions = services.standing_questions(reader, idea_id)
+        asked.update({("standing", idea_id, name): q for name, q in questions.items()})
+    return asked
 
 
 @personal_part("vote-box", asks=_standing_asked)

@@ -352,9 +352,9 @@ def test_a_residents_cached_idea_page_costs_the_same_queries_however_many_commen
     page = client.get(url).get_data(as_text=True)
     assert page.count(">Delete<") == 1  # the reader's own comment only
     assert page.count(">Report<") == 32
-    # The reader; the badge, the follow button, the reader's ballot and vote and their
-    # own comments on the idea, asked together; the idea with its team.
-    assert few == _queries_of_a_hit(client, url, count_queries) == 3
+    # The reader; then the idea with its team, loaded with the badge, the follow
+    # button, the reader's ballot and vote and their own comments on the idea.
+    assert few == _queries_of_a_hit(client, url, count_queries) == 2
 
 
 # --- several app servers ------------------------------------------------------------
