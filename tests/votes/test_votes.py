@@ -1,5 +1,5 @@
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from inhabithon.accounts.models import Role
 from inhabithon.challenges.models import Phase
@@ -271,24 +271,45 @@ def test_a_vote_stored_between_the_check_and_the_insert_is_refused_and_gives_the
     client, make, db, monkeypatch
 ):
     """A double click: the second request's check ran before the first one's vote
-    was stored. The unique constraint keeps one vote, and the vote the second
-    request spent on its ballot is given back before it answers."""
+    was stored, and it spent a vote of the ballot. The unique constraint keeps
+    one vote, and the spent vote is given back before it answers. (Two requests
+    at once do just that in tests/votes/test_concurrency.py; here the second
+    request's check is made to miss the first one's vote.)"""
     from inhabithon.votes import services
 
     challenge = make.challenge(phase=Phase.VOTING)
     idea = make.idea(challenge)
     voter = client.login(make.user())
     assert _vote(client, idea).status_code == 303
-    monkeypatch.setattr(services, "_on_team_or_voted", lambda user, idea: (False, False))
-    with make.context():
-        with pytest.raises(services.Conflict):
+
+    def check_missed_the_vote(user, idea, params):
+        spend = update(Ballot).where(Ballot.user_id == user.id).values(used=Ballot.used + 1)
+        db.execute(spend.returning(Ballot.used))
+        vote_id = db.scalar(select(Vote.id).where(Vote.user_id == user.id))
+        assert vote_id is not None  # the first request's
+        return 2, None  # spent, and the insert found the vote there
+
+    with monkeypatch.context() as patch, make.context():
+        patch.setattr(services, "_spend_and_insert", check_missed_the_vote)
+        with pytest.raises(services.Conflict, match="redan röstat"):  # Swedish: no request
             services.cast_vote(voter, db.get(type(idea), idea.id))
         ballot = db.get(Ballot, (voter.id, challenge.id))
         db.refresh(ballot)
         assert ballot.used == 1
-    response = _vote(client, idea)
+    response = _vote(client, idea)  # the real check, from here on
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "You have already voted for this idea" in page
     assert "2 of 3 votes left" in page
     _assert_counters_match_rows(db, challenge, [idea], [voter])
+
+
+def test_a_vote_moves_the_ideas_counter_and_nothing_else_of_it(client, make, db):
+    challenge = make.challenge(phase=Phase.VOTING)
+    idea = make.idea(challenge)
+    before = (idea.challenge_id, idea.created_at, idea.updated_at, idea.title, idea.status)
+    client.login(make.user())
+    assert _vote(client, idea).status_code == 303
+    db.refresh(idea)
+    assert (idea.challenge_id, idea.created_at, idea.updated_at, idea.title, idea.status) == before
+    assert idea.vote_count == 1
