@@ -139,10 +139,19 @@ def ask_together(asked: Mapping[Any, Question | Load]) -> dict[Any, Any]:
     return answers
 
 
-def id_list(column: sa.ColumnElement[int] | InstrumentedAttribute[int]) -> sa.ColumnElement[str]:
-    """The ids found, as one comma-separated string (NULL when none): an aggregate
-    that fits in one column of a larger statement (``ids_of`` reads it)."""
-    return sa.func.aggregate_strings(sa.cast(column, sa.String), ",")
+def ids_where(
+    column: InstrumentedAttribute[int], *where: sa.ColumnElement[bool]
+) -> sa.ColumnElement[str]:
+    """The ids in ``column`` of the rows ``where`` holds, as one comma-separated
+    string (NULL when none): a scalar subquery that fits in one column of a larger
+    statement, a ``Question``'s (``ids_of`` reads the answer)."""
+    listed = sa.func.aggregate_strings(sa.cast(column, sa.String), ",")
+    return sa.select(listed).where(*where).scalar_subquery()
+
+
+def among(column: InstrumentedAttribute[int], name: str) -> sa.ColumnElement[bool]:
+    """``column`` is one of the list given as the parameter ``name``."""
+    return column.in_(sa.bindparam(name, expanding=True))
 
 
 def ids_of(listed: str | None) -> set[int]:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased, selectinload
 from inhabithon.accounts.models import User
 from inhabithon.audit.services import record
 from inhabithon.comments.models import Comment, CommentStatus
-from inhabithon.db import Question, ask_together, db, id_list, ids_of, utcnow
+from inhabithon.db import Question, among, ask_together, db, ids_of, ids_where, utcnow
 from inhabithon.errors import Conflict, InvalidInput
 from inhabithon.i18n import CONTENT_LANGUAGES
 from inhabithon.ideas.models import AuthorDisplay, Idea, Origin
@@ -193,14 +193,8 @@ def delete_comment(comment: Comment, actor: User) -> None:
 def _own_comments() -> sa.ColumnElement[str]:
     # By idea, not by the hundred comment ids a page shows: a statement that
     # long is parsed anew by the driver every time.
-    return (
-        select(id_list(Comment.id))
-        .where(
-            Comment.idea_id.in_(sa.bindparam("own_comments_on", expanding=True)),
-            Comment.author_id == sa.bindparam("user_id"),
-        )
-        .scalar_subquery()
-    )
+    mine = Comment.author_id == sa.bindparam("user_id")
+    return ids_where(Comment.id, among(Comment.idea_id, "own_comments_on"), mine)
 
 
 def own_comments_question(user: User, idea_ids: set[int]) -> Question:

@@ -30,7 +30,7 @@ from inhabithon.accounts.models import User
 from inhabithon.audit.services import record
 from inhabithon.challenges.models import Challenge, Phase
 from inhabithon.comments.models import Comment, CommentStatus
-from inhabithon.db import Question, ask_together, db, id_list, ids_of, utcnow
+from inhabithon.db import Question, among, ask_together, db, ids_of, ids_where, utcnow
 from inhabithon.errors import InvalidInput
 from inhabithon.ideas.models import Idea, IdeaStatus
 from inhabithon.mail.services import queue_mail
@@ -80,25 +80,15 @@ def is_following(user: User, obj: Challenge | Idea) -> bool:
 # The follow buttons of a logged-in reader's pages ask which they follow, with
 # the page's other personal parts (inhabithon.db.ask_together).
 def _followed_challenges() -> sa.ColumnElement[str]:
-    return (
-        select(id_list(ChallengeFollower.challenge_id))
-        .where(
-            ChallengeFollower.user_id == sa.bindparam("user_id"),
-            ChallengeFollower.challenge_id.in_(sa.bindparam("followed_challenges", expanding=True)),
-        )
-        .scalar_subquery()
-    )
+    followed = ChallengeFollower.challenge_id
+    mine = ChallengeFollower.user_id == sa.bindparam("user_id")
+    return ids_where(followed, mine, among(followed, "followed_challenges"))
 
 
 def _followed_ideas() -> sa.ColumnElement[str]:
-    return (
-        select(id_list(IdeaFollower.idea_id))
-        .where(
-            IdeaFollower.user_id == sa.bindparam("user_id"),
-            IdeaFollower.idea_id.in_(sa.bindparam("followed_ideas", expanding=True)),
-        )
-        .scalar_subquery()
-    )
+    followed = IdeaFollower.idea_id
+    mine = IdeaFollower.user_id == sa.bindparam("user_id")
+    return ids_where(followed, mine, among(followed, "followed_ideas"))
 
 
 _FOLLOWED = {"challenge": _followed_challenges, "idea": _followed_ideas}

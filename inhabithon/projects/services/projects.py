@@ -14,11 +14,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from inhabithon.accounts.models import User
 from inhabithon.audit.services import record
-from inhabithon.db import Question, ask_together, db, id_list, ids_of, utcnow
+from inhabithon.db import Question, among, ask_together, db, ids_of, ids_where, utcnow
 from inhabithon.errors import Conflict, InvalidInput
 from inhabithon.i18n import CONTENT_LANGUAGES
 from inhabithon.ideas.models import Idea
@@ -332,14 +331,9 @@ def is_following(user: User, project: Project) -> bool:
 
 
 def _followed() -> sa.ColumnElement[str]:
-    return (
-        select(id_list(ProjectFollower.project_id))
-        .where(
-            ProjectFollower.user_id == sa.bindparam("user_id"),
-            ProjectFollower.project_id.in_(sa.bindparam("followed_projects", expanding=True)),
-        )
-        .scalar_subquery()
-    )
+    followed = ProjectFollower.project_id
+    mine = ProjectFollower.user_id == sa.bindparam("user_id")
+    return ids_where(followed, mine, among(followed, "followed_projects"))
 
 
 def followed_question(user: User, project_ids: list[int]) -> Question:
