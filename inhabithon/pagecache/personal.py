@@ -34,10 +34,12 @@ Arguments of a part are kept with a shared page (in Redis too): plain values
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from flask import Response, g
@@ -195,38 +197,36 @@ def fill_response(response: Response) -> Response:
     return response
 
 
+@lru_cache(maxsize=16)  # one mark per process, and those of others' pages in Redis
+def _markers(mark: bytes) -> re.Pattern[bytes]:
+    return re.compile(b"<!--" + re.escape(mark) + rb":(\d+)-->")
+
+
 def fill(body: bytes, pending: Pending, reader: Any) -> bytes:
     """``body`` with each marker replaced by its part as ``reader`` sees it."""
-    opener = b"<!--" + pending.mark + b":"
-    pieces = body.split(opener)
+    # The text between markers and each marker's number, alternating, in one pass.
+    pieces = _markers(pending.mark).split(body)
     if len(pieces) == 1:
         return body
-    out: list[bytes] = [pieces[0]]
-    slots: list[tuple[int, int]] = []  # (place in ``out``, part number)
-    for piece in pieces[1:]:
-        digits, closed, rest = piece.partition(b"-->")
-        if not closed or not digits.isdigit() or int(digits) >= len(pending.parts):
-            raise ValueError("a broken personal-part marker")  # only our own code writes them
-        slots.append((len(out), int(digits)))
-        out += [b"", rest]
-    by_name: dict[str, list[int]] = {}
-    for _place, number in slots:
-        numbers = by_name.setdefault(pending.parts[number][0], [])
-        if number not in numbers:
-            numbers.append(number)
+    numbers = [int(number) for number in pieces[1::2]]
+    opened = body.count(b"<!--" + pending.mark + b":")
+    if opened != len(numbers) or max(numbers) >= len(pending.parts):
+        raise ValueError("a broken personal-part marker")  # only our own code writes them
+    by_name: dict[str, dict[int, None]] = {}  # the part numbers of each name, in order
+    for number in numbers:
+        by_name.setdefault(pending.parts[number][0], {})[number] = None
     questions: dict[Hashable, Question | Load] = {}
-    for name, numbers in by_name.items():
+    for name, numbered in by_name.items():
         asker = _ASKERS.get(name)
         if asker is not None:
-            questions.update(asker(reader, [pending.parts[n][1] for n in numbers]))
+            questions.update(asker(reader, [pending.parts[n][1] for n in numbered]))
     ask(questions)
     html: dict[int, bytes] = {}
-    for name, numbers in by_name.items():
-        filled = _FILLERS[name](reader, [pending.parts[n][1] for n in numbers])
-        html.update((n, str(text).encode()) for n, text in zip(numbers, filled, strict=True))
-    for place, number in slots:
-        out[place] = html[number]
-    return b"".join(out)
+    for name, numbered in by_name.items():
+        filled = _FILLERS[name](reader, [pending.parts[n][1] for n in numbered])
+        html.update((n, str(text).encode()) for n, text in zip(numbered, filled, strict=True))
+    pieces[1::2] = [html[number] for number in numbers]
+    return b"".join(pieces)
 
 
 def memo(key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
