@@ -199,19 +199,21 @@ def fill_response(response: Response) -> Response:
 
 @lru_cache(maxsize=16)  # one mark per process, and those of others' pages in Redis
 def _markers(mark: bytes) -> re.Pattern[bytes]:
-    return re.compile(b"<!--" + re.escape(mark) + rb":(\d+)-->")
+    # Any opening of a marker, whole or not: a broken one is found in the same pass.
+    return re.compile(b"<!--" + re.escape(mark) + rb":(\d*)(-->)?")
 
 
 def fill(body: bytes, pending: Pending, reader: Any) -> bytes:
     """``body`` with each marker replaced by its part as ``reader`` sees it."""
-    # The text between markers and each marker's number, alternating, in one pass.
+    # The text between markers, each marker's number and its end, in one pass.
     pieces = _markers(pending.mark).split(body)
     if len(pieces) == 1:
         return body
-    numbers = [int(number) for number in pieces[1::2]]
-    opened = body.count(b"<!--" + pending.mark + b":")
-    if opened != len(numbers) or max(numbers) >= len(pending.parts):
+    found, ends = pieces[1::3], pieces[2::3]
+    if not all(found) or None in ends or max(map(int, found)) >= len(pending.parts):
         raise ValueError("a broken personal-part marker")  # only our own code writes them
+    numbers = [int(number) for number in found]
+    del pieces[2::3]  # the ends: the numbers' places take the parts
     by_name: dict[str, dict[int, None]] = {}  # the part numbers of each name, in order
     for number in numbers:
         by_name.setdefault(pending.parts[number][0], {})[number] = None
