@@ -31,8 +31,6 @@ from inhabithon.permissions import can_comment, can_view_idea
 from inhabithon.projects.models import Project
 from inhabithon.results.services import award_kinds_for_idea
 
-REPLY_ID_MARK = "CommentIdMark"  # letters, which a comment id never has; no trailing "-" or "_"
-
 
 def load_idea_for_page(idea_id: int) -> Idea:
     """The idea with everything its page shows, or 404 if the user may not see it."""
@@ -103,7 +101,8 @@ def render_idea_page(
 ) -> tuple[str, int]:
     """Render the idea page. ``comment_form`` is a failed submission to show
     again: the new-comment form, or (with ``reply_to``) the reply form under
-    that top-level comment."""
+    that top-level comment. Without it, ``reply_to`` opens the empty reply form
+    under that comment (its "Reply" link), if the reader may reply to it."""
     thread = thread_for(idea)
     challenge = idea.challenge
     may_comment = can_comment(current_user, idea) and challenge.accepts_comments
@@ -111,22 +110,20 @@ def render_idea_page(
     new_form = comment_form if comment_form is not None and reply_to is None else None
     if new_form is None:
         new_form = CommentForm(formdata=None)
+    # Under each published top-level comment a "Reply" link, which opens the page
+    # with that comment's reply form (``reply_to``): a form under each of a hundred
+    # comments made the page 250 KB, mostly hidden language and display choices.
+    reply_ids: set[int] = set()
+    if may_comment:
+        reply_ids = {
+            comment.id for comment, _replies in thread if comment.status is CommentStatus.PUBLISHED
+        }
     reply_forms: dict[int, Any] = {}
     if comment_form is not None and reply_to is not None:
         # Shown even if commenting has just closed, so the text is not lost.
         reply_forms[reply_to] = comment_form
-    # Every other reply form is the same empty form but for the comment's id in its
-    # field names: rendered once with REPLY_ID_MARK, stamped per comment by the template
-    # (76 forms of WTForms fields made the logged-in idea page six times slower).
-    reply_template = None
-    reply_ids: set[int] = set()
-    if may_comment:
-        reply_template = CommentForm(formdata=None, prefix=reply_prefix(REPLY_ID_MARK))
-        reply_ids = {
-            comment.id
-            for comment, _replies in thread
-            if comment.status is CommentStatus.PUBLISHED and comment.id not in reply_forms
-        }
+    elif reply_to in reply_ids:
+        reply_forms[reply_to] = CommentForm(formdata=None, prefix=reply_prefix(reply_to))
 
     # The project that follows this idea to realization, if any (one query).
     project = db.session.execute(
@@ -146,9 +143,7 @@ def render_idea_page(
             show_comment_form=may_comment or (comment_form is not None and reply_to is None),
             comment_form=new_form,
             reply_forms=reply_forms,
-            reply_template=reply_template,
             reply_ids=reply_ids,
-            reply_id_mark=REPLY_ID_MARK,
             reply_to=reply_to,
             comment_error=comment_error,
             vote_error=vote_error,

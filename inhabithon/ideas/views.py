@@ -82,7 +82,10 @@ def new(slug: str):  # noqa: ANN201
 @bp.get("/ideas/<int:idea_id>")
 @shared_page
 def detail(idea_id: int):  # noqa: ANN201
-    return render_idea_page(load_idea_for_page(idea_id))
+    # ?reply_to=<comment id>: the page with that comment's reply form open (its
+    # "Reply" link); any other value opens none.
+    reply_to = request.args.get("reply_to", type=int)
+    return render_idea_page(load_idea_for_page(idea_id), reply_to=reply_to)
 
 
 # --- personal parts of the idea page (inhabithon/pagecache/personal.py) ----------------

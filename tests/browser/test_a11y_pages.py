@@ -112,6 +112,12 @@ def test_residents_pages_and_the_idea_form_with_errors_have_no_axe_violations(
             "/notifications/settings",
         ):
             check(page, url, lang, failures)
+        # A comment's "Reply" link opens the page with its reply form, in view.
+        page.goto(f"/ideas/{site.idea.id}")
+        page.locator(".reply-link a").first.click()
+        page.locator("form.reply textarea").wait_for()
+        assert page.locator("form.reply").count() == 1
+        check(page, None, lang, failures)
         # A report sent without a reason: the error summary takes focus.
         page.goto(f"/ideas/{site.idea.id}/flag")
         page.locator("main form[novalidate] button[type=submit]").click()

@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import func, select
 
 from inhabithon.accounts.models import Role
@@ -87,7 +88,45 @@ def test_reply_goes_under_its_comment_and_a_reply_to_a_reply_joins_the_same_thre
     assert _comments(db, idea)[-1].parent_id == top.id
     page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
     assert page.index("Top") < page.index("First reply") < page.index("Reply to reply")
-    assert '<details class="reply">' in page
+    assert f'href="/ideas/{idea.id}?reply_to={top.id}#reply-{top.id}"' in page
+
+
+def test_the_reply_link_opens_the_page_with_that_comments_reply_form_alone(client, make, db):
+    idea = make.idea(make.challenge())
+    tops = [make.comment(idea, make.user(), body_md=f"Top {n}") for n in range(3)]
+    client.login(make.user())
+    page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert 'class="reply"' not in page  # no form under any comment: a link each
+    assert page.count('class="reply-link"') == 3
+    opened = client.get(f"/ideas/{idea.id}?reply_to={tops[1].id}").get_data(as_text=True)
+    assert opened.count('class="reply"') == 1
+    assert f'id="reply-{tops[1].id}"' in opened
+    assert f'name="reply-{tops[1].id}-body"' in opened
+    assert opened.count('class="reply-link"') == 2
+    response = _post(
+        client, idea, "", parent_id=tops[1].id, **{f"reply-{tops[1].id}-body": "My answer"}
+    )
+    assert response.status_code == 303
+    assert _comments(db, idea)[-1].parent_id == tops[1].id
+
+
+@pytest.mark.parametrize("value", ["abc", "999999", "-1", ""])
+def test_a_reply_link_to_no_comment_of_the_idea_opens_no_form(client, make, value):
+    idea = make.idea(make.challenge())
+    make.comment(idea, make.user())
+    client.login(make.user())
+    response = client.get(f"/ideas/{idea.id}?reply_to={value}")
+    assert response.status_code == 200
+    assert 'class="reply"' not in response.get_data(as_text=True)
+
+
+def test_visitors_and_residents_who_may_not_comment_get_no_reply_link(client, make):
+    idea = make.idea(make.challenge())
+    top = make.comment(idea, make.user())
+    for path in (f"/ideas/{idea.id}", f"/ideas/{idea.id}?reply_to={top.id}"):
+        page = client.get(path).get_data(as_text=True)
+        assert "reply-link" not in page
+        assert 'class="reply"' not in page
 
 
 def test_failed_reply_reopens_its_form_with_the_text(client, make, db):
@@ -100,7 +139,7 @@ def test_failed_reply_reopens_its_form_with_the_text(client, make, db):
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert '<details class="reply" open>' in page
+    assert f'id="reply-{top.id}"' in page  # the form, open under its comment
     assert "y" * 5_001 in page
     assert len(_comments(db, idea)) == 1
 
