@@ -210,9 +210,11 @@ def fill(body: bytes, pending: Pending, reader: Any) -> bytes:
     if len(pieces) == 1:
         return body
     found, ends = pieces[1::3], pieces[2::3]
-    if not all(found) or None in ends or max(map(int, found)) >= len(pending.parts):
+    if not all(found) or None in ends:
         raise ValueError("a broken personal-part marker")  # only our own code writes them
     numbers = [int(number) for number in found]
+    if max(numbers) >= len(pending.parts):
+        raise ValueError("a broken personal-part marker: no such part")
     del pieces[2::3]  # the ends: the numbers' places take the parts
     by_name: dict[str, dict[int, None]] = {}  # the part numbers of each name, in order
     for number in numbers:

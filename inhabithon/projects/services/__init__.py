@@ -23,7 +23,6 @@ from inhabithon.projects.services.projects import (
     change_status,
     create_project,
     follow,
-    followed_projects,
     followed_question,
     is_following,
     post_update,
@@ -47,7 +46,7 @@ from inhabithon.projects.services.statuses import (
 __all__ = [
     "BUILT_IN_STATUSES", "INITIAL_STATUS", "RESERVED_SLUGS", "STATUS_LABELS", "BuiltInStatus",
     "GoalData", "ProjectData", "add_contact", "add_goal", "add_link", "add_status",
-    "change_status", "create_project", "follow", "followed_projects", "followed_question",
+    "change_status", "create_project", "follow", "followed_question",
     "is_following",
     "is_web_address",
     "post_update", "prefill_from_idea", "remove_contact", "remove_goal", "remove_link",

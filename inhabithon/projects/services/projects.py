@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from inhabithon.accounts.models import User
 from inhabithon.audit.services import record
-from inhabithon.db import Question, among, ask_together, db, ids_of, ids_where, utcnow
+from inhabithon.db import Question, among, db, ids_where, utcnow
 from inhabithon.errors import Conflict, InvalidInput
 from inhabithon.i18n import CONTENT_LANGUAGES
 from inhabithon.ideas.models import Idea
@@ -340,11 +340,6 @@ def followed_question(user: User, project_ids: list[int]) -> Question:
     """Which of these projects ``user`` follows (the project page asks it with its
     other personal parts; ``ids_of`` reads the answer)."""
     return Question(_followed, {"user_id": user.id, "followed_projects": sorted(set(project_ids))})
-
-
-def followed_projects(user: User, project_ids: list[int]) -> set[int]:
-    """The ``followed_question`` asked alone."""
-    return ids_of(ask_together({"followed": followed_question(user, project_ids)})["followed"])
 
 
 def follow(user: User, project: Project) -> bool:
