@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bench import baseline
 from bench.generate import BENCH_SECRET, PRESETS, generate
-from bench.load import Request
+from bench.load import AGENT, Request
 from bench.run import READERS, Signer, pages, read_world
 from inhabithon import create_app
 from inhabithon.db import make_engine
@@ -42,10 +42,11 @@ def measure(client, factory, repeat: int) -> list[float]:
         else:
             client.delete_cookie("session")
         started = time.process_time()
+        headers = {"User-Agent": AGENT}
         if request.method == "POST":
-            response = client.post(request.path, data=request.form)
+            response = client.post(request.path, data=request.form, headers=headers)
         else:
-            response = client.get(request.path)
+            response = client.get(request.path, headers=headers)
         times.append((time.process_time() - started) * 1000)
         if response.status_code != request.expect:
             raise SystemExit(f"{request.path} answered {response.status_code}")

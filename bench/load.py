@@ -27,6 +27,9 @@ class Request:
 
 
 RequestFactory = Callable[[int], Request]  # the n-th request of a run
+# Sent by every client of the benchmarks, as a browser sends its own: Flask-Login
+# ties a session to the address and agent it logged in from (bench.run.Signer).
+AGENT = "inhabithon-bench"
 
 
 @dataclass
@@ -70,7 +73,7 @@ class Connection:
         self.conn: http.client.HTTPConnection | None = None
 
     def send(self, request: Request) -> tuple[int, int]:
-        headers = {}
+        headers = {"User-Agent": AGENT}
         body = None
         if request.form is not None:
             body = urllib.parse.urlencode(request.form)

@@ -35,11 +35,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_login.utils import _create_identifier
 from itsdangerous import URLSafeTimedSerializer
 
 from bench import baseline, wrk
 from bench.generate import BENCH_SECRET, FEW_VOTES, PRESETS, Preset, add_votes, counts, generate
-from bench.load import Request, RequestFactory, Result
+from bench.load import AGENT, Request, RequestFactory, Result
 from bench.load import run as python_run
 from inhabithon import create_app
 from inhabithon.db import make_engine
@@ -210,12 +211,27 @@ class Signer:
         self.serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
         self.csrf = URLSafeTimedSerializer(BENCH_SECRET, salt="wtf-csrf-token").dumps(CSRF_RAW)
 
+        # What Flask-Login keeps in the session at login: the address and agent it
+        # came from (the clients send AGENT from loopback). Without it, every
+        # request turned the session "not fresh" and so rewrote the cookie (runs
+        # before 18), which a browser's session, logged in with it, never does.
+        with app.test_request_context(
+            headers={"User-Agent": AGENT}, environ_base={"REMOTE_ADDR": "127.0.0.1"}
+        ):
+            self.identifier = _create_identifier()
+
     def cookie(self, user_id: int) -> str:
         # "_seen" (the session's last use, rewritten once a minute) a day ahead: a load
         # client sends one cookie for the whole run, while a browser keeps the rewritten
         # one, so that its session is not written again at every request.
         seen = int(time.time()) + 24 * 3600
-        data = {"csrf_token": CSRF_RAW, "_user_id": f"{user_id}:1", "_fresh": True, "_seen": seen}
+        data = {
+            "csrf_token": CSRF_RAW,
+            "_user_id": f"{user_id}:1",
+            "_fresh": True,
+            "_id": self.identifier,
+            "_seen": seen,
+        }
         return str(self.serializer.dumps(data))
 
 

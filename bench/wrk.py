@@ -20,7 +20,7 @@ import tempfile
 import urllib.parse
 from pathlib import Path
 
-from bench.load import Request, RequestFactory, Result
+from bench.load import AGENT, Request, RequestFactory, Result
 
 WRK = shutil.which("wrk")
 QUANTILES = 1000
@@ -39,7 +39,7 @@ end
 
 function init(args)
   for k, r in ipairs(requests) do
-    local headers = {}
+    local headers = {["User-Agent"] = "%(agent)s"}
     if r[3] ~= "" then headers["Cookie"] = "session=" .. r[3] end
     if r[4] ~= "" then headers["Content-Type"] = "application/x-www-form-urlencoded" end
     formatted[k] = wrk.format(r[1], r[2], headers, r[4] ~= "" and r[4] or nil)
@@ -110,6 +110,7 @@ def script(requests: list[Request], unique: bool, threads: int) -> str:
         "threads": threads,
         "unique": "true" if unique else "false",
         "quantiles": QUANTILES,
+        "agent": AGENT,
     }
 
 

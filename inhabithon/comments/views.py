@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,7 +18,7 @@ from inhabithon.errors import DomainError
 from inhabithon.extensions import configured_limit, limiter, user_or_address
 from inhabithon.ideas.models import AuthorDisplay
 from inhabithon.ideas.page import load_idea_for_page, login_first, render_idea_page
-from inhabithon.pagecache.personal import Args, answer, personal_part
+from inhabithon.pagecache.personal import Args, answer, personal_part, render_part
 
 bp = Blueprint("comments", __name__)
 
@@ -124,7 +124,7 @@ def _comment_actions(reader: Any, parts: list[Args]) -> list[str]:
         can_delete = perm.can_delete_comment(reader, like)
         can_report = perm.can_flag_comment(reader, like) and not perm.can_moderate(reader)
         buttons[mine] = (
-            render_template(
+            render_part(
                 "comments/_actions.html",
                 comment_id=_ID_STAMP,
                 can_delete=can_delete,

@@ -28,7 +28,7 @@ from inhabithon.ideas.page import (
     render_idea_page,
 )
 from inhabithon.pagecache import shared_page
-from inhabithon.pagecache.personal import Args, personal_part
+from inhabithon.pagecache.personal import Args, personal_part, render_part
 
 bp = Blueprint("ideas", __name__)
 
@@ -133,9 +133,14 @@ def _owner_tools(reader: Any, parts: list[Args]) -> list[str]:
 @personal_part("idea-flag", asks=_idea_asked)
 def _flag_link(reader: Any, parts: list[Args]) -> list[str]:
     """Report the idea to a moderator: anyone signed in but its owner."""
-    return _idea_part(
-        reader, parts, "ideas/_flag.html", lambda idea: perm.can_flag_idea(reader, idea)
-    )
+    if not perm.is_signed_in(reader):
+        return [""] * len(parts)
+    links = []
+    for (idea_id,) in parts:
+        idea = idea_for_parts(int(idea_id))
+        shown = idea is not None and perm.can_flag_idea(reader, idea)
+        links.append(render_part("ideas/_flag.html", idea_id=int(idea_id)) if shown else "")
+    return links
 
 
 @personal_part("team-leave", asks=_idea_asked)

@@ -19,7 +19,7 @@ from inhabithon.notifications import services
 from inhabithon.notifications.cli import send_cmd
 from inhabithon.notifications.forms import EmailSettingsForm, UnsubscribeForm
 from inhabithon.notifications.models import EmailMode
-from inhabithon.pagecache.personal import Args, answer, personal_part
+from inhabithon.pagecache.personal import Args, answer, personal_part, render_part
 
 bp = Blueprint("notifications", __name__)
 # `flask --app app notifications send`
@@ -46,9 +46,7 @@ def _badge(reader: Any, parts: list[Args]) -> list[str]:
         return [""] * len(parts)
     count = answer("unread") or 0
     badge = (
-        render_template("notifications/_badge.html", unread=services.badge_text(count))
-        if count
-        else ""
+        render_part("notifications/_badge.html", unread=services.badge_text(count)) if count else ""
     )
     return [badge] * len(parts)
 
@@ -75,7 +73,7 @@ def _follow_buttons(reader: Any, parts: list[Args]) -> list[str]:
     answers = {kind: answer(("follows", kind)) for kind in kinds}
     followed = services.followed_among(reader, refs, answers)
     return [
-        render_template(
+        render_part(
             "notifications/_follow_button.html",
             kind=kind,
             obj_id=obj_id,

@@ -32,7 +32,7 @@ from inhabithon.errors import DomainError
 from inhabithon.i18n import LANGUAGE_NAMES
 from inhabithon.ideas.models import Idea
 from inhabithon.pagecache import shared_page
-from inhabithon.pagecache.personal import Args, answer, personal_part
+from inhabithon.pagecache.personal import Args, answer, personal_part, render_part
 from inhabithon.projects import feeds, services
 from inhabithon.projects.forms import (
     ContactForm,
@@ -126,7 +126,7 @@ def _follow_button(reader: Any, parts: list[Args]) -> list[str]:
         return [""] * len(parts)
     followed = ids_of(answer("followed-projects"))
     return [
-        render_template(
+        render_part(
             "projects/_follow_button.html", slug=slug, following=int(project_id) in followed
         )
         for project_id, slug in parts

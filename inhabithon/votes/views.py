@@ -17,12 +17,12 @@ from sqlalchemy.exc import OperationalError
 from wtforms.fields.choices import SelectChoice
 
 from inhabithon import permissions as perm
-from inhabithon.challenges.models import Challenge
+from inhabithon.challenges.models import Challenge, Phase
 from inhabithon.challenges.views import load_challenge
 from inhabithon.db import Load, Question, db
 from inhabithon.errors import DomainError, render_error
 from inhabithon.extensions import configured_limit, limiter, user_or_address
-from inhabithon.ideas.models import Idea
+from inhabithon.ideas.models import Idea, IdeaStatus
 from inhabithon.ideas.page import (
     idea_for_parts,
     idea_to_load,
@@ -30,7 +30,7 @@ from inhabithon.ideas.page import (
     login_first,
     render_idea_page,
 )
-from inhabithon.pagecache.personal import Args, answer, personal_part
+from inhabithon.pagecache.personal import Args, answer, personal_part, render_part
 from inhabithon.votes import integrity, services
 from inhabithon.votes.forms import VoidForm
 
@@ -203,7 +203,8 @@ def _vote_box(reader: Any, parts: list[Args]) -> list[str]:
         challenge = idea.challenge
         budget = remaining = challenge.vote_budget
         voted, refusal = False, None
-        if perm.is_signed_in(reader):
+        signed_in = perm.is_signed_in(reader)
+        if signed_in:
             answers = (
                 {name: answer(("standing", idea.id, name)) for name in ("budget", "used", "voted")}
                 if asked
@@ -211,12 +212,22 @@ def _vote_box(reader: Any, parts: list[Args]) -> list[str]:
             )
             budget, remaining, voted = services.voter_standing(reader, idea, answers)
             refusal = services.voter_refusal(reader, challenge)
+        phase = challenge.phase
         boxes.append(
-            render_template(
+            render_part(
                 "votes/_vote_box.html",
-                idea=idea,
-                challenge=challenge,
+                idea_id=idea.id,
+                vote_count=idea.vote_count,
+                votes_visible=challenge.votes_visible,
+                accepts_votes=phase is Phase.VOTING,
+                phase=phase.value,
+                voting_open_at=challenge.voting_open_at,
+                jury_review_at=challenge.jury_review_at,
                 vote_error=vote_error,
+                signed_in=signed_in,
+                verified=signed_in and reader.is_verified,
+                may_vote=perm.can_vote(reader, idea),
+                published=idea.status is IdeaStatus.PUBLISHED,
                 voted=voted,
                 vote_refusal=refusal,
                 budget=budget,
@@ -244,8 +255,6 @@ def _hidden_votes(reader: Any, parts: list[Args]) -> list[str]:
         key = ("hidden-votes", int(challenge_id))
         count = answer(key, partial(services.hidden_vote_count, reader, int(challenge_id)))
         notices.append(
-            render_template("votes/_hidden_votes.html", slug=slug, hidden_votes=count)
-            if count
-            else ""
+            render_part("votes/_hidden_votes.html", slug=slug, hidden_votes=count) if count else ""
         )
     return notices

@@ -76,3 +76,16 @@ def test_logging_out_ends_a_kept_login_too(client, make):
     assert cleared
     assert "Max-Age=0" in cleared[0] or "Expires=Thu, 01 Jan 1970" in cleared[0]
     assert LOGGED_IN not in client.get("/").get_data(as_text=True)
+
+
+def test_reading_pages_leaves_the_session_cookie_alone(client, make):
+    """A logged-in reader's pages send no new cookie (the session was written at
+    login): no signing at every request, and kept pages stay kept for them."""
+    make.user(email="resident@example.org")
+    login = client.post("/login", data={"email": "resident@example.org", "password": PASSWORD})
+    assert "session=" in " ".join(login.headers.getlist("Set-Cookie"))
+    client.get("/")  # shows (and so takes out of the session) the welcome message
+    for _ in range(2):
+        page = client.get("/")
+        assert LOGGED_IN in page.get_data(as_text=True)
+        assert page.headers.getlist("Set-Cookie") == []

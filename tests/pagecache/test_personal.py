@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from flask import Flask
+from flask import Flask, template_rendered
+from jinja2 import Template
 
-from inhabithon.pagecache.personal import Args, Pending, fill, personal_part
+from inhabithon.pagecache.personal import (
+    Args,
+    Pending,
+    _rendered,
+    fill,
+    personal_part,
+    render_part,
+)
 
 CALLS: list[tuple[str, list[Args]]] = []
 
@@ -44,3 +52,21 @@ def test_a_broken_marker_is_refused_rather_than_left_in_the_page(app: Flask, bro
 def test_a_page_without_markers_is_left_as_it_is(app: Flask):
     with app.test_request_context():
         assert fill(b"<p>plain</p>", Pending(parts=[]), "Rita") == b"<p>plain</p>"
+
+
+def test_a_kept_part_is_rendered_once_per_values_and_language(app: Flask):
+    rendered: list[str] = []
+
+    def count(sender: Flask, template: Template, context: dict[str, object]) -> None:
+        rendered.append(str(template.name))
+
+    _rendered.cache_clear()
+    with template_rendered.connected_to(count, app):
+        for language in ("sv", "sv", "ar", "sv"):
+            for idea_id in (7, 8, 7):
+                headers = {"Accept-Language": language}
+                with app.test_request_context(headers=headers):
+                    html = render_part("ideas/_flag.html", idea_id=idea_id)
+                assert f"/ideas/{idea_id}/flag" in html
+                assert ("Anmäl" in html) == (language == "sv")
+    assert rendered == ["ideas/_flag.html"] * 4  # (sv, 7), (sv, 8), (ar, 7), (ar, 8)

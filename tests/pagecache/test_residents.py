@@ -32,6 +32,7 @@ from tests.projects.helpers import project as make_project
 from tests.scale.live import REDIS_BASE
 
 TOKEN = re.compile(r'name="csrf_token" value="[^"]+"')
+TOKEN_VALUE = re.compile(r'name="csrf_token" value="([^"]+)"')
 MARKER = "<!--part-"
 
 
@@ -179,6 +180,42 @@ def test_the_personal_parts_are_each_readers_own(cached_app, db, world):
     # The owner cannot vote for their own idea; the others can.
     assert "You cannot vote for your own team's idea." in owner
     assert "Vote for this idea" in newcomer
+
+
+def test_each_reader_gets_kept_parts_with_their_own_csrf_token(cached_app, db, world):
+    """The vote box, the follow button and the comments' buttons are rendered once
+    per process for every reader whose values are the same (``render_part``):
+    each reader's forms carry their own token, which only their session accepts."""
+    url = f"/ideas/{world.anonymous.id}"
+    readers = {user: _as(cached_app, db, user) for user in (world.newcomer, world.other)}
+    tokens = {}
+    for user, client in readers.items():
+        html = client.get(url).get_data(as_text=True)
+        assert "Vote for this idea" in html
+        assert "Follow this idea" in html
+        found = set(TOKEN_VALUE.findall(html))
+        assert len(found) == 1, user.display_name  # the header's forms and every part's
+        tokens[user] = found.pop()
+    assert tokens[world.newcomer] != tokens[world.other]
+    vote = f"/ideas/{world.anonymous.id}/vote"
+    newcomer = readers[world.newcomer]
+    refused = newcomer.post(vote, data={"csrf_token": tokens[world.other]}, csrf=False)
+    assert refused.status_code == 400
+    for user, client in readers.items():
+        voted = client.post(vote, data={"csrf_token": tokens[user]}, csrf=False)
+        assert voted.status_code == 303, user.display_name
+
+
+def test_a_kept_part_may_not_read_its_reader(cached_app, db, world):
+    """A template kept by ``render_part`` depends on its values alone: one that asks
+    for ``current_user`` is refused, and so is a value that is an object."""
+    with cached_app.test_request_context():
+        with pytest.raises(personal.ReadTheReader):
+            personal.render_part("ideas/_leave_team.html", idea=None)
+        with pytest.raises(TypeError, match="plain value"):
+            personal.render_part("ideas/_flag.html", idea_id=world.named)
+        first = personal.render_part("ideas/_flag.html", idea_id=world.named.id)
+    assert f"/ideas/{world.named.id}/flag" in first
 
 
 def test_a_residents_votes_and_hidden_votes_are_shown_to_them_alone(cached_app, db, world):
