@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import psycopg
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from inhabithon.challenges.models import Phase
 from inhabithon.comments import services as comments
-from inhabithon.db import Load, ask_together, ids_of
+from inhabithon.db import Load, _Cursor, ask_together, ids_of
 from inhabithon.ideas.models import Idea
 from inhabithon.notifications import services as notifications
 from inhabithon.notifications.models import ChallengeFollower, Notification, NotificationKind
@@ -118,3 +122,35 @@ def test_a_filler_reading_an_answer_nobody_asked_for_is_a_bug_unless_it_says_oth
 @pytest.mark.parametrize(("listed", "ids"), [(None, set()), ("", set()), ("3,14,3", {3, 14})])
 def test_an_id_list_reads_back_as_a_set_of_ids(listed, ids):
     assert ids_of(listed) == ids
+
+
+def test_a_results_description_is_read_when_needed_and_stays_that_results(engine):
+    """On PostgreSQL the cursors describe their columns only when asked (SQLAlchemy
+    asks once per statement, not per run); on SQLite the driver's own cursor."""
+    with engine.connect() as conn:
+        cursor = conn.connection.driver_connection.cursor()
+        if engine.dialect.driver != "psycopg":
+            assert type(cursor).__module__.startswith("sqlite3")
+            return
+        assert isinstance(cursor, _Cursor)
+        cursor.execute("SELECT 1 AS one, 'x'::text AS two")
+        described = cursor.description
+        assert len(described) == 2
+        cursor.execute("SELECT 2 AS other")  # the first result's description stays its own
+        assert [column.name for column in described] == ["one", "two"]
+        assert described[1].type_code == 25  # text
+        plain = psycopg_description("SELECT 1 AS one, 'x'::text AS two", conn)
+        assert [tuple(column) for column in described] == [tuple(column) for column in plain]
+        cursor.execute("SELECT")
+        assert cursor.description == []
+        assert not cursor.description
+        cursor.execute("SET search_path TO public")
+        assert cursor.description is None
+        for _ in range(3):  # SQLAlchemy's own results, described once and kept
+            assert list(conn.execute(sa.text("SELECT 1 AS one, 2 AS two")).keys()) == ["one", "two"]
+
+
+def psycopg_description(query: str, conn: sa.Connection) -> list[Any]:
+    plain = psycopg.Cursor(conn.connection.driver_connection)
+    plain.execute(query)
+    return plain.description
