@@ -133,5 +133,7 @@ def _comment_actions(reader: Any, parts: list[Args]) -> list[str]:
             if can_delete or can_report
             else ""
         )
-    stamp = str(_ID_STAMP)
-    return [buttons[comment_id in own].replace(stamp, str(comment_id)) for comment_id in ids]
+    # Each kind of buttons cut where the id goes, once: a hundred comments are a
+    # hundred joins, not a hundred searches through the buttons.
+    cut = {mine: html.split(str(_ID_STAMP)) for mine, html in buttons.items()}
+    return [str(comment_id).join(cut[comment_id in own]) for comment_id in ids]

@@ -231,7 +231,7 @@ def fill(body: bytes, pending: Pending, reader: Any) -> bytes:
     html: dict[int, bytes] = {}
     for name, numbered in by_name.items():
         filled = _FILLERS[name](reader, [pending.parts[n][1] for n in numbered])
-        html.update((n, str(text).encode()) for n, text in zip(numbered, filled, strict=True))
+        html.update(zip(numbered, [text.encode() for text in filled], strict=True))
     pieces[1::2] = [html[number] for number in numbers]
     return b"".join(pieces)
 
@@ -282,11 +282,18 @@ def render_part(template: str, **values: Hashable) -> str:
             raise TypeError(f"render_part({template!r}): {name} is not a plain value")
     # Each value with its type: True == 1, but they do not render alike.
     plain = tuple(sorted((name, type(value), value) for name, value in values.items()))
-    key = (template, str(get_locale()), request.script_root, plain)
-    html, has_token = _rendered(key)
+    where: tuple[str, str] | None = g.get(_PART_WHERE)  # the same for every part
+    if where is None:
+        where = (str(get_locale()), request.script_root)
+        setattr(g, _PART_WHERE, where)
+    html, has_token = _rendered((template, *where, plain))
     if has_token:
-        return html.replace(_TOKEN_TEXT, generate_csrf())
+        # Flask-WTF keeps the request's token in g once made.
+        return html.replace(_TOKEN_TEXT, g.get("csrf_token") or generate_csrf())
     return html
+
+
+_PART_WHERE = "inhabithon_part_where"  # in flask.g: the language and root of the parts
 
 
 # Cut in where the reader's CSRF token was: random per process, like PART_MARK.
