@@ -94,21 +94,17 @@ def detail(idea_id: int):  # noqa: ANN201
 def _idea_part(
     reader: Any,
     parts: list[Args],
-    template: str,
     shown_to: Callable[[Idea], bool],
-    context: Callable[[Idea], dict[str, Any]] = lambda idea: {},
+    render: Callable[[Idea], str],
 ) -> list[str]:
-    """Each part (idea id) as ``template`` when the signed-in reader is one it is
-    ``shown_to``; nothing for visitors and for an idea that is gone."""
+    """Each part (idea id) as ``render`` makes it when the signed-in reader is one
+    it is ``shown_to``; nothing for visitors and for an idea that is gone."""
     if not perm.is_signed_in(reader):
         return [""] * len(parts)
     shown = []
     for (idea_id,) in parts:
         idea = idea_for_parts(int(idea_id))
-        if idea is None or not shown_to(idea):
-            shown.append("")
-        else:
-            shown.append(render_template(template, idea=idea, **context(idea)))
+        shown.append("" if idea is None or not shown_to(idea) else render(idea))
     return shown
 
 
@@ -124,23 +120,22 @@ def _owner_tools(reader: Any, parts: list[Args]) -> list[str]:
     return _idea_part(
         reader,
         parts,
-        "ideas/_owner_tools.html",
         lambda idea: perm.is_idea_owner(reader, idea),
-        lambda idea: {"editing_open": services.editing_open(idea)},
+        lambda idea: render_template(
+            "ideas/_owner_tools.html", idea=idea, editing_open=services.editing_open(idea)
+        ),
     )
 
 
 @personal_part("idea-flag", asks=_idea_asked)
 def _flag_link(reader: Any, parts: list[Args]) -> list[str]:
     """Report the idea to a moderator: anyone signed in but its owner."""
-    if not perm.is_signed_in(reader):
-        return [""] * len(parts)
-    links = []
-    for (idea_id,) in parts:
-        idea = idea_for_parts(int(idea_id))
-        shown = idea is not None and perm.can_flag_idea(reader, idea)
-        links.append(render_part("ideas/_flag.html", idea_id=int(idea_id)) if shown else "")
-    return links
+    return _idea_part(
+        reader,
+        parts,
+        lambda idea: perm.can_flag_idea(reader, idea),
+        lambda idea: render_part("ideas/_flag.html", idea_id=idea.id),
+    )
 
 
 @personal_part("team-leave", asks=_idea_asked)
@@ -149,12 +144,12 @@ def _leave_team(reader: Any, parts: list[Args]) -> list[str]:
     return _idea_part(
         reader,
         parts,
-        "ideas/_leave_team.html",
         lambda idea: (
             perm.is_team_member(reader, idea)
             and not perm.is_idea_owner(reader, idea)
             and perm.can_remove_member(reader, idea, reader.id)
         ),
+        lambda idea: render_template("ideas/_leave_team.html", idea=idea),
     )
 
 

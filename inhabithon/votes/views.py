@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 from wtforms.fields.choices import SelectChoice
 
 from inhabithon import permissions as perm
-from inhabithon.challenges.models import Challenge, Phase
+from inhabithon.challenges.models import Challenge
 from inhabithon.challenges.views import load_challenge
 from inhabithon.db import Load, Question, db
 from inhabithon.errors import DomainError, render_error
@@ -212,15 +212,14 @@ def _vote_box(reader: Any, parts: list[Args]) -> list[str]:
             )
             budget, remaining, voted = services.voter_standing(reader, idea, answers)
             refusal = services.voter_refusal(reader, challenge)
-        phase = challenge.phase
         boxes.append(
             render_part(
                 "votes/_vote_box.html",
                 idea_id=idea.id,
                 vote_count=idea.vote_count,
                 votes_visible=challenge.votes_visible,
-                accepts_votes=phase is Phase.VOTING,
-                phase=phase.value,
+                accepts_votes=challenge.accepts_votes,
+                phase=challenge.phase.value,
                 voting_open_at=challenge.voting_open_at,
                 jury_review_at=challenge.jury_review_at,
                 vote_error=vote_error,
