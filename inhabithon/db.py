@@ -2,7 +2,8 @@
 
 One transaction per request: the session is committed once after a view
 succeeds and rolled back on any error (see ``init_app``). Services flush but
-never commit.
+never commit. The exception is a public page that only reads (``reads_only``):
+on PostgreSQL its statements run outside a transaction.
 """
 
 from __future__ import annotations
@@ -272,12 +273,18 @@ class DatabaseState:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.factory: sessionmaker[Session] = sessionmaker(bind=engine, expire_on_commit=False)
+        # Whether a request that only reads runs its statements without a transaction
+        # (``Database.reads_only``): on PostgreSQL, where BEGIN and COMMIT are two round
+        # trips of their own. SQLite's are calls within the process, and SQLAlchemy would
+        # hand its connections back with pysqlite's own transaction handling turned on.
+        self.reads_outside_transactions = engine.dialect.name == "postgresql"
 
     def bind_to(self, connection: sa.Connection) -> None:
         """Tests: run every session inside an outer transaction on one connection."""
         self.factory = sessionmaker(
             bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
         )
+        self.reads_outside_transactions = False  # the outer transaction is the test's
 
 
 class Database:
@@ -308,12 +315,34 @@ class Database:
     def session(self) -> Session:
         session: Session | None = g.get("db_session")
         if session is None:
-            session = self.state().factory()
+            state = self.state()
+            session = state.factory()
             g.db_session = session
-            if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
-                # A write request: on SQLite take the write lock at BEGIN.
-                session.connection(execution_options={"inhabithon_write": True})
+            if has_request_context():
+                if request.method not in _READS:
+                    # A write request: on SQLite take the write lock at BEGIN.
+                    session.connection(execution_options={"inhabithon_write": True})
+                elif g.get(_READS_ONLY) and state.reads_outside_transactions:
+                    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         return session
 
+    @staticmethod
+    def reads_only() -> None:
+        """This request only reads: its statements may run without a transaction.
+
+        For the public pages (``pagecache.shared_page``), which write nothing and are
+        served from memory to most of their readers. A resident's kept page asks two
+        statements (the account, the personal parts); inside a transaction, psycopg
+        adds a BEGIN and a COMMIT, each a round trip of its own. Without one, each
+        statement sees the database as it is when it runs, which is all such a page
+        needs. The connection goes back to its pool in transactions again. Called
+        before the request's first statement; after it, the request stays in its
+        transaction."""
+        if request.method in _READS:
+            g.setdefault(_READS_ONLY, True)
+
+
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+_READS_ONLY = "db_reads_only"  # in g: set by Database.reads_only
 
 db = Database()

@@ -8,11 +8,20 @@ Settings come from the environment so one checked-in file serves every host:
 - ``BIND`` (default ``127.0.0.1:8000``): where to listen; the balancer talks to it.
 - ``WEB_CONCURRENCY`` (default: twice the number of CPU cores): worker processes,
   so that one waiting on the database leaves the cores to the others.
-- ``GUNICORN_THREADS`` (default 1): threads per worker (the gthread worker). Keep
-  it at 1: with 4 threads, about one server start in ten loses a worker to SIGSEGV
-  under load, on PostgreSQL and on SQLite alike (bench/RESULTS.md, "The threaded
-  workers' crash": a corrupted allocator free list; neither psycopg's nor
-  SQLAlchemy's nor markupsafe's nor wrapt's compiled code alone is the cause).
+- ``GUNICORN_THREADS`` (default 1): threads per worker. With 1, gunicorn's sync
+  worker: it takes a connection only when it is free, answers one request on it
+  and closes it, so each request goes to a worker that is idle. (The gthread
+  worker, with keep-alive, keeps every connection it took: a load balancer's
+  connections end up unevenly spread, three or four on one worker while another
+  has none, and the requests on a crowded worker wait for each other: p99 was 4
+  times p50 where the sync worker's is 2 times, bench/RESULTS.md, run 22.) Put a
+  buffering proxy in front (nginx, or any balancer that reads the whole request
+  before passing it on), as gunicorn asks for its sync workers: a slow client then
+  never holds a worker. With more than 1, the gthread worker; keep it at 1: with 4
+  threads, about one server start in ten loses a worker to SIGSEGV under load, on
+  PostgreSQL and on SQLite alike (bench/RESULTS.md, "The threaded workers' crash": a
+  corrupted allocator free list; neither psycopg's nor SQLAlchemy's nor
+  markupsafe's nor wrapt's compiled code alone is the cause).
 - ``GUNICORN_TIMEOUT`` (default 30 s): a worker stuck longer is restarted.
 - ``FORWARDED_ALLOW_IPS`` (default ``127.0.0.1``): the balancer's addresses,
   whose X-Forwarded-* headers are trusted.
@@ -32,11 +41,11 @@ from typing import Any
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1))))
-worker_class = "gthread"  # keep-alive connections are served by the worker's poller
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_class = "sync" if threads == 1 else "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
-keepalive = 5  # seconds; the balancer reuses connections
+keepalive = 5  # seconds (gthread only: the sync worker closes every connection)
 # Workers are recycled now and then, with jitter so they never restart together.
 # Not too often: a worker serving cached pages answers 500 requests a second, and a
 # restart costs it a second of CPU and its page cache.

@@ -27,11 +27,11 @@ from tests.factories import Factory
 ALLOWED_FAILURES = frozenset({409, 503})
 
 
-def committed_app(name: str) -> Iterator[Flask]:
+def committed_app(name: str, **settings: Any) -> Iterator[Flask]:
     """An app on a fresh, migrated database ``name`` (for a module-scoped fixture)."""
     url = fresh_database_url(name)
     upgrade(url)
-    app = create_app(app_config(url))
+    app = create_app(app_config(url, **settings))
     app.test_client_class = Client
     yield app
     app.extensions["inhabithon_db"].engine.dispose()

@@ -63,6 +63,7 @@ from flask_wtf.csrf import generate_csrf
 from redis import Redis
 from werkzeug.exceptions import HTTPException
 
+from inhabithon.db import db
 from inhabithon.pagecache import personal
 from inhabithon.pagecache.store import TOKEN_MARK, Entry, Key, PageCache, SharedPages
 from inhabithon.permissions import shares_residents_pages
@@ -187,6 +188,7 @@ def shared_page(view: Callable[P, Any]) -> Callable[P, Any]:
 
     @wraps(view)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> Any:
+        db.reads_only()  # a public page writes nothing: served to most from memory
         cache: PageCache | None = current_app.extensions.get(EXTENSION)
         if cache is None:
             return view(*args, **kwargs)
