@@ -612,7 +612,8 @@ def report(
         f"generated in {generation_seconds:.0f} s.",
         f"Load: {_client(s)}, {s.connections} connections; each figure is {s.seconds:.0f} s of "
         f"requests in {s.slices} slices alternating with what it is compared to; "
-        f"gunicorn {s.workers} workers x {s.threads} threads for every app; "
+        f"gunicorn {s.workers} {'sync' if s.threads == 1 else 'gthread'} workers "
+        f"x {s.threads} threads for every app (inhabithon/gunicorn_conf.py); "
         f"baseline page {page_bytes:,} bytes; "
         + (
             "Redis (REDIS_URL) shared by the app's workers, as on several servers, "

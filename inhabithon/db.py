@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -167,13 +168,19 @@ class Base(DeclarativeBase):
     type_annotation_map = {dt.datetime: UTCDateTime()}  # noqa: RUF012 - SQLAlchemy reads it on the class
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys."""
+# A pooled connection unused for longer than this is pinged before it is handed out.
+PING_AFTER_IDLE = 1.0  # seconds
+
+
+def make_engine(url: str, ping_after_idle: float = PING_AFTER_IDLE, **kwargs: Any) -> Engine:
+    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys; a
+    server's connections are pinged when they were idle (``_ping_when_idle``)."""
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine)
         return engine
-    engine = sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = sa.create_engine(url, **kwargs)
+    _ping_when_idle(engine, ping_after_idle)
     if engine.dialect.driver == "psycopg":
 
         @event.listens_for(engine, "connect")
@@ -181,6 +188,41 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             dbapi_connection.cursor_factory = _Cursor
 
     return engine
+
+
+_IDLE_SINCE = "inhabithon_idle_since"  # in a pooled connection's info: time.monotonic()
+
+
+def _ping_when_idle(engine: Engine, seconds: float) -> None:
+    """Ping a connection on its way out of the pool if it was idle ``seconds`` or
+    more; one that fails is replaced by a new connection before anyone uses it.
+
+    SQLAlchemy's ``pool_pre_ping`` pings at every checkout: a round trip of a
+    resident's kept page's three. A connection that was busy a moment ago is
+    alive, or the database went away so recently that the requests of that moment
+    failed anyway (and their disconnect made SQLAlchemy replace every connection
+    of the pool). What a ping is for, a database restarted or a connection cut
+    while the pool sat idle, takes longer than ``seconds``."""
+
+    @event.listens_for(engine, "connect")
+    def _new(dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _back(dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _out(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        if time.monotonic() - record.info.get(_IDLE_SINCE, 0.0) < seconds:
+            return
+        dialect = engine.dialect
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:
+            if dialect.is_disconnect(exc, dbapi_connection, None):
+                raise sa.exc.DisconnectionError(str(exc)) from exc  # the pool reconnects
+            raise
 
 
 _TUPLES = (ExecStatus.TUPLES_OK, ExecStatus.SINGLE_TUPLE, ExecStatus.TUPLES_CHUNK)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import psycopg
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from inhabithon.challenges.models import Phase
 from inhabithon.comments import services as comments
-from inhabithon.db import Load, _Cursor, ask_together, ids_of
+from inhabithon.db import Load, _Cursor, ask_together, ids_of, make_engine
 from inhabithon.ideas.models import Idea
 from inhabithon.notifications import services as notifications
 from inhabithon.notifications.models import ChallengeFollower, Notification, NotificationKind
@@ -154,3 +155,64 @@ def psycopg_description(query: str, conn: sa.Connection) -> list[Any]:
     plain = psycopg.Cursor(conn.connection.driver_connection)
     plain.execute(query)
     return plain.description
+
+
+def _backend_of(conn: sa.Connection) -> int:
+    return int(conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def _cut(database_url: str, pid: int) -> None:
+    """The server ends that connection, as a restart or a network cut would."""
+    admin = sa.create_engine(database_url, poolclass=sa.NullPool)
+    with admin.connect() as conn:
+        assert conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+    admin.dispose()
+
+
+def test_a_connection_idle_in_the_pool_is_pinged_and_replaced_if_cut(database_url, monkeypatch):
+    engine = make_engine(database_url, ping_after_idle=0.3)
+    pings = []
+    do_ping = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda c: pings.append(1) or do_ping(c))
+    if engine.dialect.name != "postgresql":  # SQLite: a file in the process, nothing to ping
+        for _ in range(2):
+            with engine.connect() as conn:
+                assert conn.execute(sa.text("SELECT 1")).scalar_one() == 1
+            time.sleep(0.35)
+        assert pings == []
+        engine.dispose()
+        return
+    try:
+        with engine.connect() as conn:  # new: no ping
+            first = _backend_of(conn)
+        with engine.connect() as conn:  # busy a moment ago: no ping either
+            assert _backend_of(conn) == first
+        assert pings == []
+        _cut(database_url, first)
+        time.sleep(0.35)
+        with engine.connect() as conn:  # idle long enough: pinged, found cut, replaced
+            assert _backend_of(conn) != first
+        assert pings == [1]  # the cut one; the new one has just connected
+    finally:
+        engine.dispose()
+
+
+def test_a_connection_cut_right_after_use_fails_once_then_the_pool_is_new(database_url):
+    """What skipping the ping of a connection busy a moment ago costs: cut within
+    that moment, it fails its next statement (a request that would have failed
+    anyway while the server was going away), and every connection is replaced."""
+    engine = make_engine(database_url, ping_after_idle=60)
+    if engine.dialect.name != "postgresql":
+        assert engine.dialect.name == "sqlite"
+        return
+    try:
+        with engine.connect() as conn:
+            first = _backend_of(conn)
+        _cut(database_url, first)
+        with engine.connect() as conn, pytest.raises(sa.exc.DBAPIError) as failed:
+            _backend_of(conn)
+        assert failed.value.connection_invalidated
+        with engine.connect() as conn:
+            assert _backend_of(conn) != first
+    finally:
+        engine.dispose()
