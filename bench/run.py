@@ -64,8 +64,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(app_spec: str, env: dict[str, str], workers: int, threads: int) -> Iterator[int]:
-    """A gunicorn server with the production config on a free port."""
+def gunicorn(
+    app_spec: str, env: dict[str, str], workers: int, threads: int, cwd: Path = ROOT
+) -> Iterator[int]:
+    """A gunicorn server with the production config on a free port, serving the
+    code in ``cwd`` (default: this checkout)."""
     port = _free_port()
     full_env = {
         **os.environ,
@@ -78,7 +81,7 @@ def gunicorn(app_spec: str, env: dict[str, str], workers: int, threads: int) -> 
     }
     process = subprocess.Popen(
         [str(GUNICORN), "-c", "python:inhabithon.gunicorn_conf", app_spec],
-        cwd=ROOT,
+        cwd=cwd,
         env=full_env,
         start_new_session=True,
     )

@@ -197,12 +197,12 @@ def _ping_when_idle(engine: Engine, seconds: float) -> None:
     """Ping a connection on its way out of the pool if it was idle ``seconds`` or
     more; one that fails is replaced by a new connection before anyone uses it.
 
-    SQLAlchemy's ``pool_pre_ping`` pings at every checkout: a round trip of a
-    resident's kept page's three. A connection that was busy a moment ago is
-    alive, or the database went away so recently that the requests of that moment
-    failed anyway (and their disconnect made SQLAlchemy replace every connection
-    of the pool). What a ping is for, a database restarted or a connection cut
-    while the pool sat idle, takes longer than ``seconds``."""
+    SQLAlchemy's ``pool_pre_ping`` pings at every checkout: one round trip more
+    for every request (a resident's kept page makes two). A connection busy a
+    moment ago is alive, or the database went away so recently that the requests
+    of that moment failed anyway (and their disconnect made SQLAlchemy replace
+    every connection of the pool). What a ping is for, a database restarted or a
+    connection cut while the pool sat idle, takes longer than ``seconds``."""
 
     @event.listens_for(engine, "connect")
     def _new(dbapi_connection: Any, record: Any) -> None:
@@ -375,11 +375,11 @@ class Database:
         For the public pages (``pagecache.shared_page``), which write nothing and are
         served from memory to most of their readers. A resident's kept page asks two
         statements (the account, the personal parts); inside a transaction, psycopg
-        adds a BEGIN and a COMMIT, each a round trip of its own. Without one, each
-        statement sees the database as it is when it runs, which is all such a page
-        needs. The connection goes back to its pool in transactions again. Called
-        before the request's first statement; after it, the request stays in its
-        transaction."""
+        adds a BEGIN and a COMMIT, each a round trip of its own. What the statements
+        see does not change: at READ COMMITTED, PostgreSQL's default and ours, each
+        statement of a transaction takes a snapshot of its own anyway. The connection
+        goes back to its pool in transactions again. Called before the request's
+        first statement; after it, the request stays in its transaction."""
         if request.method in _READS:
             g.setdefault(_READS_ONLY, True)
 
