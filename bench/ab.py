@@ -5,7 +5,7 @@
 
 Checks ``--base`` (default ``main``) out into a temporary git worktree, serves it
 and the working tree side by side with the production gunicorn config
-(``inhabithon/gunicorn_conf.py``, 4 workers) against the same database and Redis
+(``inhabithon/gunicorn_conf.py``) against the same database and Redis
 (each with keys of its own), and loads both with wrk in alternating slices (A B A
 B ...) so that the drift of a shared machine hits both alike. Prints each one's
 requests/s, p50 and p99 and the ratio B/A (the working tree's throughput over the
@@ -40,6 +40,7 @@ from bench.run import (
     warm_up,
 )
 from inhabithon.db import make_engine
+from inhabithon.gunicorn_conf import default_workers
 
 
 def worktree(rev: str) -> Path:
@@ -80,11 +81,12 @@ def main(argv: list[str] | None = None) -> None:
     engine.dispose()
     factory = pages(world, Signer(args.database_url), args.reader)[args.page]
     base = worktree(args.base)
-    s = Settings(args.seconds, args.connections, workers=4, threads=1, slices=args.slices)
+    workers = default_workers(args.database_url)  # as in production
+    s = Settings(args.seconds, args.connections, workers, threads=1, slices=args.slices)
     try:
         with (
-            gunicorn("app:app", app_env(args.database_url), 4, 1, cwd=base) as a_port,
-            gunicorn("app:app", app_env(args.database_url), 4, 1) as b_port,
+            gunicorn("app:app", app_env(args.database_url), workers, 1, cwd=base) as a_port,
+            gunicorn("app:app", app_env(args.database_url), workers, 1) as b_port,
         ):
             for port in (a_port, b_port):
                 warm_up(port, factory, 50)

@@ -44,6 +44,7 @@ from bench.load import AGENT, Request, RequestFactory, Result
 from bench.load import run as python_run
 from inhabithon import create_app
 from inhabithon.db import make_engine
+from inhabithon.gunicorn_conf import default_workers
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -743,7 +744,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="per page")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--slices", type=int, default=5, help="alternations per comparison")
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="per server (default: as in production, gunicorn_conf.default_workers)",
+    )
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--output", type=Path, help="also write the markdown report here")
     parser.add_argument(
@@ -760,7 +765,7 @@ def main(argv: list[str] | None = None) -> None:
     settings = Settings(
         args.seconds,
         args.connections,
-        args.workers,
+        args.workers or default_workers(url),
         args.threads,
         args.slices,
         tuple(args.only),

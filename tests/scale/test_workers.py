@@ -7,6 +7,7 @@ run 22: kept connections made p99 four times p50)."""
 from __future__ import annotations
 
 import importlib
+import os
 import socket
 from collections.abc import Callable
 
@@ -45,4 +46,33 @@ def test_the_worker_class_follows_the_threads(monkeypatch, threads, worker):
         assert importlib.reload(gunicorn_conf).worker_class == worker
     finally:
         monkeypatch.delenv("GUNICORN_THREADS")
+        importlib.reload(gunicorn_conf)
+
+
+@pytest.mark.parametrize(
+    ("url", "workers"),
+    [
+        (None, 4),  # the SQLite file in instance/
+        ("sqlite:////srv/inhabithon.sqlite3", 4),
+        ("postgresql+psycopg://app@127.0.0.1:5432/inhabithon", 4),
+        ("postgresql+psycopg://app@localhost/inhabithon", 4),
+        ("postgresql+psycopg://app@/inhabithon?host=/var/run/postgresql", 4),
+        ("postgresql+psycopg://app@db.internal:5432/inhabithon", 8),
+        ("postgresql+psycopg://app@10.0.0.7/inhabithon", 8),
+    ],
+)
+def test_one_worker_per_core_with_the_database_here_two_with_it_elsewhere(url, workers):
+    assert gunicorn_conf.default_workers(url, cores=4) == workers
+
+
+def test_web_concurrency_decides_when_set(monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://app@db.internal/inhabithon")
+    try:
+        assert importlib.reload(gunicorn_conf).workers == 3
+        monkeypatch.delenv("WEB_CONCURRENCY")
+        expected = 2 * (os.cpu_count() or 1)
+        assert importlib.reload(gunicorn_conf).workers == expected
+    finally:
+        monkeypatch.undo()
         importlib.reload(gunicorn_conf)
