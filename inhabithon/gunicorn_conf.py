@@ -13,7 +13,7 @@ Settings come from the environment so one checked-in file serves every host:
   its core to another. On this 2-core machine with PostgreSQL on it, 2 workers served
   a resident's idea page at 436 requests/s against 384 with 4, and a visitor's home
   page at 1,719 against 1,529, with p99/p50 at 1.88 and 2.19 against 2.07 and 4.20
-  (bench/RESULTS.md, runs 24 and 25).
+  (bench/RESULTS.md, "What changed since run 24").
 - ``GUNICORN_THREADS`` (default 1): threads per worker. With 1, gunicorn's sync
   worker: it takes a connection only when it is free, answers one request on it
   and closes it, so each request goes to a worker that is idle. (The gthread
