@@ -635,7 +635,7 @@ def _against_table(rows: dict[str, Compared]) -> list[str]:
             goals += f"; {r.errors} unexpected answers ({r.error_sample})"
         same = (
             f"{c.same_size.rps:.1f} | {c.same_size_ratio:.2f}"
-            if c.same_size is not None and c.same_size_ratio is not None
+            if c.same_size is not None
             else "– | –"
         )
         size = f"{c.size:,}" if c.size is not None else "–"

@@ -204,13 +204,11 @@ def _ping_when_idle(engine: Engine, seconds: float) -> None:
     every connection of the pool). What a ping is for, a database restarted or a
     connection cut while the pool sat idle, takes longer than ``seconds``."""
 
-    @event.listens_for(engine, "connect")
-    def _new(dbapi_connection: Any, record: Any) -> None:
+    def _idle_from_now(dbapi_connection: Any, record: Any) -> None:
         record.info[_IDLE_SINCE] = time.monotonic()
 
-    @event.listens_for(engine, "checkin")
-    def _back(dbapi_connection: Any, record: Any) -> None:
-        record.info[_IDLE_SINCE] = time.monotonic()
+    event.listen(engine, "connect", _idle_from_now)  # new
+    event.listen(engine, "checkin", _idle_from_now)  # back in the pool
 
     @event.listens_for(engine, "checkout")
     def _out(dbapi_connection: Any, record: Any, proxy: Any) -> None:
